@@ -1,0 +1,10 @@
+"""y = x * x has a vector output, so backward needs a vector v: it computes J^T v."""
+import torch
+
+x = torch.arange(3.0, requires_grad=True)
+y = x * x
+print(y)
+
+v = torch.ones(len(x))
+y.backward(gradient=v)
+print(x.grad)

@@ -1,0 +1,53 @@
+"""mkdocs hooks: generated figures, and MathJax from node_modules loaded only on pages with math.
+
+Kept thin: the figures are drawn by ``tutorial_tools.figures``; this file only wires them and the
+MathJax files into the build, so ``mkdocs build`` and ``mkdocs serve`` see the same site.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files
+from mkdocs.utils import get_relative_url
+
+from tutorial_tools import figures
+
+MATHJAX_DIR = "assets/mathjax"
+MATHJAX_CONFIG = "javascripts/mathjax-config.js"
+
+
+def _mathjax_files(config) -> list[File]:
+    root = Path(config["config_file_path"]).parent / "node_modules" / "mathjax" / "es5"
+    if not (root / "tex-chtml.js").is_file():
+        raise PluginError(f"MathJax is missing at {root}: run `npm ci` (or `make setup`)")
+    sources = [root / "tex-chtml.js", *sorted((root / "output/chtml/fonts/woff-v2").glob("*.woff"))]
+    return [
+        File(
+            str(source.relative_to(root)),
+            src_dir=str(root),
+            dest_dir=str(Path(config["site_dir"]) / MATHJAX_DIR),
+            use_directory_urls=config["use_directory_urls"],
+        )
+        for source in sources
+    ]
+
+
+def on_files(files: Files, config) -> Files:
+    for file in _mathjax_files(config):
+        files.append(file)
+    for path, svg in figures.generated().items():
+        files.append(File.generated(config, path, content=svg))
+    return files
+
+
+def on_post_page(output: str, page, config) -> str:
+    """Load MathJax on pages that have math, and nowhere else (it is 1.2 MB)."""
+    if 'class="arithmatex"' not in output:
+        return output
+    scripts = "".join(
+        f'<script src="{get_relative_url(path, page.url)}"></script>'
+        for path in (MATHJAX_CONFIG, f"{MATHJAX_DIR}/tex-chtml.js")
+    )
+    return output.replace("</body>", f"{scripts}</body>", 1)
