@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import difflib
 import io
+import linecache
 import os
 import re
 import traceback
@@ -191,6 +192,9 @@ class SnippetExpander:
 def parse_page(text: str, page: str, expander: SnippetExpander) -> Page:
     """Pair every python fence with the output fence after it; refuse anything else."""
     fences = find_fences(text, page)
+    # Tracebacks of the page's code quote the page's own lines, as parsed, even for a page that
+    # exists only in memory.
+    linecache.cache[page] = (len(text), None, text.splitlines(keepends=True), page)
     _check_no_include_outside_fences(text, fences, page)
     parsed = Page(path=page, fences=fences)
     previous: CodeExample | None = None

@@ -1,0 +1,46 @@
+# Run `make help` for the list of targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PYTHON := $(VENV)/bin/python
+PIP_FLAGS := --quiet --disable-pip-version-check
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: help setup serve build test doctest update-outputs lock clean
+
+help: ## List the targets, each with a one-line description
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+
+setup: $(VENV)/.installed node_modules/.installed ## Create .venv and install the pinned Python and npm packages (only when their lock changed)
+
+$(VENV)/.installed: pyproject.toml requirements.lock
+	test -x $(PYTHON) || python3.11 -m venv $(VENV)
+	$(PYTHON) -m pip install $(PIP_FLAGS) -c requirements.lock -e .
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+serve: setup ## Serve the site with live reload at http://127.0.0.1:8000
+	$(VENV)/bin/mkdocs serve --dev-addr 127.0.0.1:8000
+
+build: setup ## Build the site into site/ (strict: any warning fails)
+	$(VENV)/bin/mkdocs build --strict
+
+test: setup ## Run every test: the pages' doctests, the machinery's tests, the strict site build
+	$(PYTHON) -m pytest
+
+doctest: setup ## Run only the doctests of the pages (seconds)
+	$(PYTHON) -m pytest docs
+
+update-outputs: setup ## Rewrite stale output blocks on the pages from real runs (review with git diff)
+	$(PYTHON) -m pytest docs --update-outputs --quiet
+
+lock: ## Re-pin requirements.lock from the current .venv after changing pyproject.toml
+	(echo "# Exact versions of every Python package, for reproducible installs: make lock regenerates it."; \
+	 $(PYTHON) -m pip freeze --exclude-editable) > requirements.lock
+
+clean: ## Remove the built site and caches (keeps .venv and node_modules)
+	rm -rf site .pytest_cache
