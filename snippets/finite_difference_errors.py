@@ -1,4 +1,4 @@
-"""How far finite differences of f(x) = 3x^2 - 4x land from f'(1) = 2, in float64 and float32."""
+"""Errors of finite differences of f(x) = 3x^2 - 4x at x = 1, in float64 and float32."""
 import torch
 
 
@@ -21,7 +21,8 @@ STEPS = [10.0**-k for k in range(1, 8)]
 def errors(difference, dtype):
     """|difference - f'(1)| for every h in STEPS, computed in ``dtype``."""
     x = torch.tensor(1.0, dtype=dtype)
-    return [abs(difference(f, x, torch.tensor(h, dtype=dtype)).item() - EXACT) for h in STEPS]
+    estimates = [difference(f, x, torch.tensor(h, dtype=dtype)).item() for h in STEPS]
+    return [abs(estimate - EXACT) for estimate in estimates]
 
 
 COLUMNS = {
@@ -34,4 +35,5 @@ COLUMNS = {
 if __name__ == "__main__":
     print(f"{'h':>5}" + "".join(f"{name:>13}" for name in COLUMNS))
     for row, h in enumerate(STEPS):
-        print(f"{h:5.0e}" + "".join(f"{column[row]:13.1e}" for column in COLUMNS.values()))
+        cells = [f"{column[row]:13.1e}" for column in COLUMNS.values()]
+        print(f"{h:5.0e}" + "".join(cells))

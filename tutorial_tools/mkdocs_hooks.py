@@ -6,6 +6,7 @@ MathJax files into the build, so ``mkdocs build`` and ``mkdocs serve`` see the s
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -32,6 +33,14 @@ def _mathjax_files(config) -> list[File]:
         )
         for source in sources
     ]
+
+
+DIRECTIVE = re.compile(r"^[ \t]*<!-- derivation:.*?-->[ \t]*\n", re.MULTILINE)
+
+
+def on_page_markdown(markdown: str, page, config, files) -> str:
+    """Derivation directives are for the tests; readers (and page sources) do without them."""
+    return DIRECTIVE.sub("", markdown)
 
 
 def on_files(files: Files, config) -> Files:

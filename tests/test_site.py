@@ -1,0 +1,134 @@
+"""The built site: strict build, and what a reader sees is exactly what the doctests ran."""
+
+import html
+import os
+import re
+import shutil
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from pages import PAGES, ROOT, parsed
+
+pytestmark = pytest.mark.build
+
+
+def mkdocs_build(project: Path, site_dir: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
+        cwd=project, capture_output=True, text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    site_dir = tmp_path_factory.mktemp("site")
+    result = mkdocs_build(ROOT, site_dir)
+    assert result.returncode == 0, result.stderr
+    return site_dir
+
+
+def built_html(site: Path, page: str) -> str:
+    return (site / built_html_path(page)).read_text(encoding="utf-8")
+
+
+class CodeBlocks(HTMLParser):
+    """The text of every <pre> block, in page order."""
+
+    def __init__(self, text: str):
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[str] = []
+        self._depth = 0
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "pre":
+            self._depth += 1
+            self.blocks.append("")
+
+    def handle_endtag(self, tag):
+        if tag == "pre":
+            self._depth -= 1
+
+    def handle_data(self, data):
+        if self._depth:
+            self.blocks[-1] += data
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_the_site_shows_exactly_the_code_and_outputs_the_tests_ran(site, page):
+    """Every fence the site renders is one the doctests ran, showed as output, or display-only."""
+    shown = [block.strip("\n") for block in CodeBlocks(built_html(site, page)).blocks]
+    page_fences = parsed(page)
+    tested = []
+    for fence in page_fences.fences:
+        example = next((e for e in page_fences.examples if e.code_fence is fence), None)
+        tested.append((example.code if example else fence.body).strip("\n"))
+    assert shown == tested
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_mathjax_is_loaded_exactly_on_pages_with_math(site, page):
+    text = built_html(site, page)
+    scripts = re.findall(r'<script src="([^"]*(?:mathjax-config|tex-chtml)\.js)"', text)
+    if 'class="arithmatex"' in text:
+        assert len(scripts) == 2
+        page_dir = (site / built_html_path(page)).parent
+        for src in scripts:
+            assert (page_dir / src).resolve().is_file(), src
+            assert not src.startswith(("/", "http")), "links must be relative (sub-path hosting)"
+    else:
+        assert scripts == []
+
+
+def built_html_path(page: str) -> str:
+    name = Path(page).relative_to("docs").with_suffix("")
+    return "index.html" if name.name == "index" else f"{name}/index.html"
+
+
+def test_mathjax_fonts_are_copied(site):
+    fonts = list((site / "assets/mathjax/output/chtml/fonts/woff-v2").glob("*.woff"))
+    assert len(fonts) > 10
+
+
+def test_generated_figure_is_an_svg_the_page_shows(site):
+    svg = (site / "img/finite-difference-error.svg").read_text(encoding="utf-8")
+    assert "<svg" in svg and "Finite-difference error" in svg
+    page = built_html(site, "docs/derivatives-and-finite-differences.md")
+    assert 'src="../img/finite-difference-error.svg"' in page
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_no_raw_markup_reaches_the_reader(site, page):
+    text = html.unescape(built_html(site, page))
+    assert "--8<--" not in text
+    assert "derivation:" not in text, "directives live in HTML comments, which must be stripped"
+    assert "$$" not in re.sub(r'<div class="arithmatex">.*?</div>', "", text, flags=re.S)
+
+
+@pytest.mark.parametrize(
+    ("bad_page", "message"),
+    [
+        ('```python\n--8<-- "snippets/missing.py"\n```\n', "snippets/missing.py"),
+        ("[a broken link](no-such-page.md)\n", "no-such-page.md"),
+        ("[a broken anchor](index.md#no-such-anchor)\n", "no-such-anchor"),
+    ],
+)
+def test_a_broken_page_fails_the_build_with_its_name(tmp_path, bad_page, message):
+    project = tmp_path / "project"
+    for name in ("docs", "snippets", "tutorial_tools"):
+        shutil.copytree(ROOT / name, project / name)
+    shutil.copy(ROOT / "mkdocs.yml", project)
+    (project / "node_modules").symlink_to(ROOT / "node_modules")
+    (project / "docs" / "broken.md").write_text(f"# Broken\n\n{bad_page}")
+    config = (project / "mkdocs.yml").read_text().replace(
+        "nav:\n", "nav:\n  - Broken: broken.md\n")
+    (project / "mkdocs.yml").write_text(config)
+
+    result = mkdocs_build(project, tmp_path / "site")
+    assert result.returncode != 0
+    assert message in result.stderr
