@@ -319,3 +319,15 @@ def test_pytest_reports_a_wrong_output_and_update_outputs_fixes_it(pytester):
     pytester.runpytest(*flags, "--update-outputs").assert_outcomes(passed=1)
     assert (docs / "page.md").read_text() == "```python\nprint(6 * 7)\n```\n\n```text\n42\n```\n"
     pytester.runpytest(*flags).assert_outcomes(passed=1)
+
+
+def test_warnings_are_part_of_the_output(expander):
+    text = "```python\nimport warnings\nprint('a')\nwarnings.warn('careful')\n```\n```text\n{}\n```\n"
+    assert run_page(text.format("a\nUserWarning: careful"), expander)[1] == []
+    assert "+UserWarning: careful" in run_page(text.format("a"), expander)[1][0]
+
+
+def test_ellipsis_matches_a_version_dependent_tail_only(expander):
+    text = "```python\nprint('message (at /build/path/v1.2:42)')\n```\n```text\n{}\n```\n"
+    assert run_page(text.format("message ..."), expander)[1] == []
+    assert run_page(text.format("other message ..."), expander)[1] != []

@@ -13,7 +13,8 @@ content tabs, and it executes ``--8<--`` include lines as Python. This module:
 * with ``pytest --update-outputs``, rewrites stale output blocks from the real run.
 
 The convention a page follows: a ``python`` fence, then (if it prints) a ``text`` fence holding
-exactly its stdout. Code expected to raise shows the doctest-style tail::
+exactly its stdout, then any warnings as ``Category: message`` lines. ``...`` in an output matches
+any text, for version-dependent tails. Code expected to raise shows the doctest-style tail::
 
     Traceback (most recent call last):
       ...
@@ -23,11 +24,13 @@ exactly its stdout. Code expected to raise shows the doctest-style tail::
 from __future__ import annotations
 
 import difflib
+import doctest
 import io
 import linecache
 import os
 import re
 import traceback
+import warnings
 from contextlib import redirect_stdout
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,6 +46,9 @@ OUTPUT_LANGUAGES = {"text"}
 DISPLAY_LANGUAGES = {"bash", "console", "shell", "sh", "mermaid", "yaml", "toml"}
 
 TRACEBACK_HEADER = "Traceback (most recent call last):"
+# In a shown output, "..." matches any text (doctest's ELLIPSIS): for version-dependent tails only.
+ELLIPSIS = "..."
+_CHECKER = doctest.OutputChecker()
 TRACEBACK_ELISION = "  ..."
 
 _OPENING = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^`]*?)[ \t]*$")
@@ -236,7 +242,8 @@ def _normalise(output: str) -> str:
 
 
 def run(example: CodeExample, namespace: dict) -> str:
-    """Execute the example in ``namespace``; return its stdout (and an expected-error tail).
+    """Execute the example in ``namespace``; return its stdout, then its warnings (and the tail of
+    an expected error).
 
     An exception is part of the output only when the page shows a traceback; otherwise it fails
     the example with the real traceback, pointing into the page or the snippet file.
@@ -244,18 +251,27 @@ def run(example: CodeExample, namespace: dict) -> str:
     stdout = io.StringIO()
     namespace.setdefault("__name__", "__main__")  # pages run like scripts
     padded = "\n" * (example.first_line - 1) + example.code
-    try:
-        with redirect_stdout(stdout):
-            exec(compile(padded, example.filename, "exec"), namespace)
-    except Exception as error:  # noqa: BLE001 - any error of the page's code is reported
-        shown = example.output_fence.body if example.output_fence else ""
-        if TRACEBACK_HEADER not in shown:
-            frames = traceback.format_exception(type(error), error, error.__traceback__.tb_next)
-            raise PageError(f"{example.where}: the code raised unexpectedly:\n"
-                            + "".join(frames)) from None
-        tail = "".join(traceback.format_exception_only(type(error), error))
-        return f"{stdout.getvalue()}{TRACEBACK_HEADER}\n{TRACEBACK_ELISION}\n{tail}"
-    return stdout.getvalue()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            with redirect_stdout(stdout):
+                exec(compile(padded, example.filename, "exec"), namespace)
+        except Exception as error:  # noqa: BLE001 - any error of the page's code is reported
+            shown = example.output_fence.body if example.output_fence else ""
+            if TRACEBACK_HEADER not in shown:
+                frames = traceback.format_exception(type(error), error,
+                                                    error.__traceback__.tb_next)
+                raise PageError(f"{example.where}: the code raised unexpectedly:\n"
+                                + "".join(frames)) from None
+            tail = "".join(traceback.format_exception_only(type(error), error))
+            return (f"{stdout.getvalue()}{_warning_lines(caught)}"
+                    f"{TRACEBACK_HEADER}\n{TRACEBACK_ELISION}\n{tail}")
+    return stdout.getvalue() + _warning_lines(caught)
+
+
+def _warning_lines(caught: list[warnings.WarningMessage]) -> str:
+    """Warnings are output too: a reader who runs the code sees them."""
+    return "".join(f"{w.category.__name__}: {w.message}\n" for w in caught)
 
 
 @dataclass
@@ -293,7 +309,8 @@ def check(example: CodeExample, namespace: dict, path: str, updater: OutputUpdat
     printed = _normalise(run(example, namespace))
     fence = example.output_fence
     shown = _normalise(fence.body) if fence else ""
-    if printed == shown:
+    if printed == shown or (ELLIPSIS in shown and _CHECKER.check_output(
+            shown + "\n", printed + "\n", doctest.ELLIPSIS)):
         return None
     if updater.enabled:
         indent = example.code_fence.indent
