@@ -1,5 +1,8 @@
-"""The tutorial pages, parsed the way the doctests parse them (shared by the tests)."""
+"""The tutorial pages, parsed the way the doctests parse them, and built (shared by the tests)."""
 
+import os
+import subprocess
+import sys
 from functools import cache
 from pathlib import Path
 
@@ -18,3 +21,11 @@ def expander() -> SnippetExpander:
 @cache
 def parsed(page: str) -> Page:
     return parse_page((ROOT / page).read_text(encoding="utf-8"), page, expander())
+
+
+def mkdocs_build(project: Path, site_dir: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
+        cwd=project, capture_output=True, text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )

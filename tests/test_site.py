@@ -1,35 +1,22 @@
 """The built site: strict build, and what a reader sees is exactly what the doctests ran."""
 
 import html
-import os
 import re
 import shutil
-import subprocess
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
-from pages import PAGES, ROOT, parsed
+from pages import PAGES, ROOT, mkdocs_build, parsed
+from tutorial_tools import figures
 
 pytestmark = pytest.mark.build
 
 
-def mkdocs_build(project: Path, site_dir: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
-        cwd=project, capture_output=True, text=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-    )
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    site_dir = tmp_path_factory.mktemp("site")
-    result = mkdocs_build(ROOT, site_dir)
-    assert result.returncode == 0, result.stderr
-    return site_dir
+def built_html_path(page: str) -> str:
+    name = Path(page).relative_to("docs").with_suffix("")
+    return "index.html" if name.name == "index" else f"{name}/index.html"
 
 
 def built_html(site: Path, page: str) -> str:
@@ -85,21 +72,18 @@ def test_mathjax_is_loaded_exactly_on_pages_with_math(site, page):
         assert scripts == []
 
 
-def built_html_path(page: str) -> str:
-    name = Path(page).relative_to("docs").with_suffix("")
-    return "index.html" if name.name == "index" else f"{name}/index.html"
-
-
 def test_mathjax_fonts_are_copied(site):
     fonts = list((site / "assets/mathjax/output/chtml/fonts/woff-v2").glob("*.woff"))
     assert len(fonts) > 10
 
 
-def test_generated_figure_is_an_svg_the_page_shows(site):
-    svg = (site / "img/finite-difference-error.svg").read_text(encoding="utf-8")
-    assert "<svg" in svg and "Finite-difference error" in svg
-    page = built_html(site, "docs/derivatives-and-finite-differences.md")
-    assert 'src="../img/finite-difference-error.svg"' in page
+@pytest.mark.parametrize("figure", sorted(figures.FIGURES))
+def test_every_generated_figure_is_an_svg_shown_on_one_page(site, figure):
+    svg = (site / figure).read_text(encoding="utf-8")
+    assert "<svg" in svg
+    showing = [page for page in PAGES if re.search(rf'<img [^>]*src="(\.\./)?{figure}"',
+                                                   built_html(site, page))]
+    assert len(showing) == 1, showing
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -1,13 +1,17 @@
 """Figures drawn from real computations when the site builds; never committed.
 
-Each figure takes its numbers from the same snippet the page runs, so the picture and the doctested
-table cannot disagree.
+Each figure takes its numbers (or its autograd graph) from the snippet its page runs, so a picture
+cannot disagree with the doctested code next to it. Figures are SVG on a white card, readable in
+light and dark mode alike, and cached in .cache/figures by the hash of everything they are drawn
+from, so `mkdocs serve` redraws only what changed.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 import runpy
+from contextlib import redirect_stdout
 from pathlib import Path
 
 import matplotlib
@@ -15,15 +19,32 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-SNIPPETS = Path(__file__).resolve().parents[1] / "snippets"
+from tutorial_tools import autograd_graph  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+SNIPPETS = ROOT / "snippets"
+CACHE = ROOT / ".cache" / "figures"
 
 # Text stays text (selectable, small); the hash salt makes the SVG byte-for-byte reproducible.
 STYLE = {"svg.fonttype": "none", "svg.hashsalt": "autograd-derived", "font.size": 11}
 
 
-def finite_difference_error_svg() -> bytes:
+def run_snippet(name: str) -> dict:
+    """The namespace of ``snippets/<name>`` after running it as a script (its output discarded)."""
+    with redirect_stdout(io.StringIO()):
+        return runpy.run_path(str(SNIPPETS / name), run_name="__main__")
+
+
+def _svg(figure) -> bytes:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="svg", metadata={"Date": None}, facecolor="white")
+    plt.close(figure)
+    return buffer.getvalue()
+
+
+def finite_difference_error() -> bytes:
     """Log-log plot of |difference - f'(1)| against h for f(x) = 3x^2 - 4x."""
-    data = runpy.run_path(str(SNIPPETS / "finite_difference_errors.py"), run_name="figures")
+    data = run_snippet("finite_difference_errors.py")
     steps, columns = data["STEPS"], data["COLUMNS"]
     markers = {"forward f64": "o-", "forward f32": "s-", "central f64": "^--", "central f32": "v--"}
     with plt.rc_context(STYLE):
@@ -38,15 +59,74 @@ def finite_difference_error_svg() -> bytes:
         axes.invert_xaxis()
         axes.grid(True, which="major", alpha=0.3)
         axes.legend(loc="best", fontsize=9)
-        buffer = io.BytesIO()
-        figure.savefig(buffer, format="svg", metadata={"Date": None}, facecolor="white")
-        plt.close(figure)
-    return buffer.getvalue()
+        return _svg(figure)
 
 
-FIGURES = {"img/finite-difference-error.svg": finite_difference_error_svg}
+def tangent() -> bytes:
+    """f(x) = 3x^2 - 4x, secants through x = 1 for shrinking h, and the tangent they approach."""
+    import torch
+
+    f = run_snippet("finite_differences.py")["f"]
+    one = torch.tensor(1.0, requires_grad=True)
+    f(one).backward()
+    slope = one.grad.item()  # f'(1) from autograd, not typed
+    xs = [i / 100 for i in range(-50, 251)]
+    with plt.rc_context(STYLE):
+        figure, axes = plt.subplots(figsize=(7, 4.2), layout="constrained")
+        axes.plot(xs, [f(x) for x in xs], color="black", label="f(x) = 3x² − 4x")
+        for h, alpha in [(1.0, 0.35), (0.5, 0.6)]:
+            secant = (f(1 + h) - f(1)) / h
+            axes.plot(xs, [f(1) + secant * (x - 1) for x in xs], "--", alpha=alpha,
+                      color="tab:blue", label=f"secant, h = {h:g}: slope {secant:g}")
+        axes.plot(xs, [f(1) + slope * (x - 1) for x in xs], color="tab:orange", linewidth=2,
+                  label=f"tangent at x = 1: slope f′(1) = {slope:g}")
+        axes.plot([1], [f(1)], "o", color="tab:orange")
+        axes.set_ylim(-4, 8)
+        axes.set_xlabel("x")
+        axes.set_ylabel("y")
+        axes.axhline(0, color="grey", linewidth=0.5)
+        axes.grid(True, alpha=0.3)
+        axes.legend(loc="upper left", fontsize=9)
+        return _svg(figure)
+
+
+def graph(snippet: str, output: str, leaves: list[str]):
+    def draw() -> bytes:
+        namespace = run_snippet(snippet)
+        names = {name: namespace[name] for name in leaves}
+        return autograd_graph.render_svg(autograd_graph.to_dot(namespace[output], names, output))
+
+    draw.__doc__ = f"The autograd graph of {output} in snippets/{snippet}."
+    return draw
+
+
+# site path -> (draw function, the snippet it is drawn from)
+FIGURES = {
+    "img/finite-difference-error.svg": (finite_difference_error, "finite_difference_errors.py"),
+    "img/tangent.svg": (tangent, "finite_differences.py"),
+    "img/graph-polynomial.svg": (graph("polynomial.py", "y", ["x"]), "polynomial.py"),
+    "img/graph-dot-product.svg": (graph("dot_product.py", "y", ["x"]), "dot_product.py"),
+    "img/graph-q.svg": (graph("q_backward.py", "Q", ["a", "b"]), "q_backward.py"),
+}
+
+
+def _key(path: str, snippet: str) -> str:
+    digest = hashlib.sha256(path.encode())
+    for source in (SNIPPETS / snippet, Path(__file__), autograd_graph.RENDERER,
+                   Path(autograd_graph.__file__)):
+        digest.update(source.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def generated() -> dict[str, bytes]:
-    """Site path -> content of every generated figure."""
-    return {path: draw() for path, draw in FIGURES.items()}
+    """Site path -> content of every generated figure, redrawn only when its inputs changed."""
+    figures = {}
+    for path, (draw, snippet) in FIGURES.items():
+        cached = CACHE / f"{Path(path).stem}-{_key(path, snippet)}.svg"
+        if not cached.is_file():
+            CACHE.mkdir(parents=True, exist_ok=True)
+            for stale in CACHE.glob(f"{Path(path).stem}-*.svg"):
+                stale.unlink()
+            cached.write_bytes(draw())
+        figures[path] = cached.read_bytes()
+    return figures

@@ -1,0 +1,67 @@
+"""Diagrams of real autograd graphs, read from ``grad_fn`` and ``next_functions``.
+
+The graph is whatever torch recorded when the worked example ran, so a diagram cannot drift from
+the code. Nodes carry torch's own class names (``AddBackward0``, ``AccumulateGrad``); leaves are
+labelled with the example's variable names. Rendering uses Graphviz compiled to WebAssembly
+(``render_dot.mjs``, npm ``@viz-js/viz``): static SVG, no system package, no script in the page.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import torch
+
+RENDERER = Path(__file__).with_name("render_dot.mjs")
+
+STYLE = """\
+  graph [bgcolor=white, rankdir=TB, nodesep=0.3, ranksep=0.35, fontname="Helvetica"];
+  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=12,
+        fillcolor="#eceff1", color="#546e7a"];
+  edge [color="#546e7a", arrowsize=0.7];
+"""
+
+
+def _describe(tensor: torch.Tensor) -> str:
+    return "scalar" if tensor.dim() == 0 else f"shape {tuple(tensor.shape)}"
+
+
+def to_dot(output: torch.Tensor, names: dict[str, torch.Tensor], output_name: str) -> str:
+    """DOT for the backward graph of ``output``; arrows point the way gradients flow."""
+    leaf_names = {id(tensor): name for name, tensor in names.items()}
+    numbers: dict[int, int] = {}  # node ids by order of discovery: reproducible SVG
+
+    def node_id(obj) -> str:
+        return f"n{numbers.setdefault(id(obj), len(numbers))}"
+
+    lines = ["digraph autograd {", STYLE]
+    lines.append(f'  output [label="{output_name}\\n{_describe(output)}", fillcolor="#ffe0b2"];')
+    lines.append(f"  output -> {node_id(output.grad_fn)};")
+    seen = set()
+    queue = [output.grad_fn]
+    while queue:
+        node = queue.pop(0)
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        lines.append(f'  {node_id(node)} [label="{type(node).__name__}"];')
+        variable = getattr(node, "variable", None)
+        if variable is not None:
+            name = leaf_names.get(id(variable), "leaf")
+            lines.append(f'  {node_id(variable)} [label="{name}\\n{_describe(variable)}", '
+                         'fillcolor="#bbdefb"];')
+            lines.append(f"  {node_id(node)} -> {node_id(variable)};")
+        for child, _ in node.next_functions:
+            if child is not None:
+                lines.append(f"  {node_id(node)} -> {node_id(child)};")
+                queue.append(child)
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def render_svg(dot: str) -> bytes:
+    result = subprocess.run(["node", str(RENDERER)], input=dot.encode(), capture_output=True)
+    if result.returncode != 0:
+        raise RuntimeError(f"rendering the autograd graph failed:\n{result.stderr.decode()}")
+    return result.stdout
