@@ -52,7 +52,9 @@ def on_files(files: Files, config) -> Files:
 
 
 def on_post_page(output: str, page, config) -> str:
-    """Load MathJax on pages that have math, and nowhere else (it is 1.2 MB)."""
+    """Name the theme's search dialog for screen readers; load MathJax on pages with math only."""
+    output = output.replace('data-md-component="search" role="dialog"',
+                            'data-md-component="search" role="dialog" aria-label="Search"')
     if 'class="arithmatex"' not in output:
         return output
     scripts = "".join(

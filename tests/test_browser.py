@@ -1,0 +1,208 @@
+"""What readers see: every page in Chromium, served offline under a sub-path as GitHub Pages does.
+
+Chromium comes from Debian (`apt-get install -y chromium`); Playwright drives it and never
+downloads a browser. Without Chromium these tests are skipped locally and fail under CI=true.
+Screenshots of every page, light and dark, land in build/screenshots/ for review; per-page
+measurements in build/browser-report.json.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import threading
+from contextlib import contextmanager
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from pages import PAGES, ROOT, parsed
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+SUBPATH = "autograd-derived"  # GitHub Pages serves a project site at /<repo>/
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+OUT = ROOT / "build"
+REPORT: dict[str, dict] = {}
+
+
+def page_path(page: str) -> str:
+    name = Path(page).relative_to("docs").with_suffix("").as_posix()
+    return "" if name == "index" else f"{name}/"
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+    def end_headers(self):
+        # Lets linkchecker exceed its default of 10 requests per second to this host.
+        self.send_header("LinkChecker", "allowed")
+        super().end_headers()
+
+
+@contextmanager
+def serve(root: Path):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(root)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/"
+    finally:
+        server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def base_url(site, tmp_path_factory):
+    root = tmp_path_factory.mktemp("www")
+    (root / SUBPATH).symlink_to(site, target_is_directory=True)
+    with serve(root) as url:
+        yield f"{url}{SUBPATH}/"
+    OUT.mkdir(exist_ok=True)
+    (OUT / "browser-report.json").write_text(json.dumps(REPORT, indent=2, sort_keys=True))
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} is missing: apt-get install -y chromium"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-background-networking", "--disable-component-update"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def open_page(browser, base_url):
+    """Open a page in a fresh context, recording console errors and every request."""
+    contexts = []
+
+    def opener(path: str, **context_options):
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, **context_options)
+        contexts.append(context)
+        context.set_default_timeout(10_000)
+        tab = context.new_page()
+        tab.errors, tab.requests = [], []
+        tab.on("console", lambda m: m.type == "error" and tab.errors.append(m.text))
+        tab.on("pageerror", lambda error: tab.errors.append(str(error)))
+        tab.on("request", lambda request: tab.requests.append(request.url))
+        tab.goto(base_url + path, wait_until="load")
+        return tab
+
+    yield opener
+    for context in contexts:
+        context.close()
+
+
+def typeset(tab) -> float | None:
+    """Wait for MathJax, if the page loads it; return ms from navigation to typeset math."""
+    if not tab.evaluate("document.querySelector('.arithmatex') !== null"):
+        return None
+    tab.wait_for_function("window.MathJax && MathJax.startup && MathJax.startup.promise")
+    return tab.evaluate("MathJax.startup.promise.then(() => performance.now())")
+
+
+def serious_accessibility_violations(tab) -> list[str]:
+    tab.add_script_tag(path=str(AXE))
+    violations = tab.evaluate("axe.run(document, {resultTypes: ['violations']})")["violations"]
+    return [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+            for v in violations if v["impact"] in ("serious", "critical")]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_reads_correctly_in_light_and_dark_mode(open_page, base_url, page):
+    tab = open_page(page_path(page))
+    typeset_ms = typeset(tab)
+    math = tab.evaluate("""() => ({
+        blocks: document.querySelectorAll('.arithmatex').length,
+        typeset: document.querySelectorAll('.arithmatex mjx-container').length,
+        errors: document.querySelectorAll('mjx-merror').length,
+        raw: /\\\\\\(|\\\\\\[|\\\\begin\\{/.test(document.querySelector('article').innerText),
+    })""")
+    assert math["typeset"] == math["blocks"], "every math element is typeset"
+    assert math["errors"] == 0 and not math["raw"], "no MathJax error, no raw TeX on the page"
+
+    images = tab.evaluate("""Array.from(document.querySelectorAll('article img')).map(i => ({
+        src: i.getAttribute('src'), loaded: i.complete && i.naturalWidth > 0,
+        width: i.getBoundingClientRect().width, height: i.getBoundingClientRect().height}))""")
+    assert all(i["loaded"] and i["width"] > 100 and i["height"] > 100 for i in images), images
+
+    outside = [url for url in tab.requests if not url.startswith(base_url.split(SUBPATH)[0])]
+    assert outside == [], "no request leaves the site"
+    assert tab.errors == [], "no console errors"
+    assert serious_accessibility_violations(tab) == []
+
+    name = page_path(page).strip("/") or "index"
+    OUT.joinpath("screenshots").mkdir(parents=True, exist_ok=True)
+    tab.screenshot(path=OUT / "screenshots" / f"{name}-light.png", full_page=True)
+    tab.click("label.md-header__button[for^='__palette']:visible")
+    assert tab.get_attribute("body", "data-md-color-scheme") == "slate", "dark mode toggles"
+    assert serious_accessibility_violations(tab) == [], "dark mode is accessible too"
+    tab.screenshot(path=OUT / "screenshots" / f"{name}-dark.png", full_page=True)
+
+    REPORT[page] = {"math_typeset_ms": typeset_ms, "images": len(images),
+                    "requests": len(tab.requests), "math_elements": math["blocks"]}
+
+
+def test_search_finds_the_jacobians_page(open_page):
+    tab = open_page("")
+    tab.click("input.md-search__input")
+    tab.keyboard.type("Jacobian", delay=20)  # the theme searches on key events
+    tab.wait_for_selector(".md-search-result__item a")
+    hrefs = tab.eval_on_selector_all(".md-search-result__item a", "links => links.map(a => a.href)")
+    assert any("jacobians-and-vector-jacobian-products/" in href for href in hrefs), hrefs
+
+
+def test_copy_button_copies_runnable_code_without_prompts_or_output(open_page):
+    page = "docs/jacobians-and-vector-jacobian-products.md"
+    tab = open_page(page_path(page), permissions=["clipboard-read", "clipboard-write"])
+    examples = parsed(page).examples
+    copied = []
+    for index in range(3):  # the first code block, the snippet include, and the block after it
+        block = tab.locator("div.language-python.highlight").nth(index)
+        block.hover()
+        block.locator("button.md-code__button[data-md-type='copy']").click()
+        copied.append(tab.evaluate("navigator.clipboard.readText()"))
+    expected = [example.code for example in examples[:3]]
+    assert [c.strip() for c in copied] == [e.strip() for e in expected]
+    assert not any(">>>" in c or "Traceback" in c for c in copied)
+    output_buttons = tab.locator("div.language-text button.md-code__button")
+    assert output_buttons.count() > 0
+    assert not any(button.is_visible() for button in output_buttons.all()), \
+        "output blocks offer no copy button"
+
+
+def linkcheck(url: str, tmp_path: Path) -> subprocess.CompletedProcess:
+    """linkchecker over the local site only, anchors included."""
+    config = tmp_path / "linkcheckerrc"
+    config.write_text("[checking]\nmaxrequestspersecond=1000\n\n[AnchorCheck]\n")
+    return subprocess.run(
+        [Path(sys.executable).with_name("linkchecker"), "--config", str(config), "--no-status",
+         "--no-robots", url],
+        capture_output=True, text=True,
+    )
+
+
+def test_no_broken_links_or_anchors(base_url, tmp_path):
+    result = linkcheck(base_url, tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 warnings found. 0 errors found." in result.stdout, result.stdout
+
+
+def test_link_check_catches_a_broken_anchor(tmp_path):
+    (tmp_path / "index.html").write_text('<a href="other.html#missing">x</a>')
+    (tmp_path / "other.html").write_text('<h1 id="present">Other</h1>')
+    with serve(tmp_path) as url:
+        result = linkcheck(url, tmp_path)
+    assert result.returncode == 1
+    assert "Anchor `missing' (decoded: `missing') not" in result.stdout, result.stdout
