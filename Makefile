@@ -7,7 +7,7 @@ PYTHON := $(VENV)/bin/python
 PIP_FLAGS := --quiet --disable-pip-version-check
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help setup serve build test doctest update-outputs lock clean
+.PHONY: help setup serve build test doctest update-outputs lint lock clean
 
 help: ## List the targets, each with a one-line description
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -16,7 +16,7 @@ setup: $(VENV)/.installed node_modules/.installed ## Create .venv and install th
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	test -x $(PYTHON) || python3.11 -m venv $(VENV)
-	$(PYTHON) -m pip install $(PIP_FLAGS) -c requirements.lock -e .
+	$(PYTHON) -m pip install $(PIP_FLAGS) -c requirements.lock -e ".[dev]"
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -37,6 +37,9 @@ doctest: setup ## Run only the doctests of the pages (seconds)
 
 update-outputs: setup ## Rewrite stale output blocks on the pages from real runs (review with git diff)
 	$(PYTHON) -m pytest docs --update-outputs --quiet
+
+lint: $(VENV)/.installed ## Run the pre-commit checks on every file (ruff, codespell, nbstripout, YAML, whitespace)
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/pre-commit run --all-files --show-diff-on-failure
 
 lock: ## Re-pin requirements.lock from the current .venv after changing pyproject.toml
 	(echo "# Exact versions of every Python package, for reproducible installs: make lock regenerates it."; \

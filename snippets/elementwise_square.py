@@ -1,4 +1,4 @@
-"""y = x * x has a vector output, so backward needs a vector v: it computes J^T v."""
+"""y = x * x is a vector, so backward needs a vector v; it computes J^T v."""
 import torch
 
 x = torch.arange(3.0, requires_grad=True)

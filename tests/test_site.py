@@ -59,22 +59,21 @@ def test_the_site_shows_exactly_the_code_and_outputs_the_tests_ran(site, page):
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_mathjax_is_loaded_exactly_on_pages_with_math(site, page):
+def test_math_is_typeset_at_build_time_and_styled_only_where_present(site, page):
     text = built_html(site, page)
-    scripts = re.findall(r'<script src="([^"]*(?:mathjax-config|tex-chtml)\.js)"', text)
-    if 'class="arithmatex"' in text:
-        assert len(scripts) == 2
-        page_dir = (site / built_html_path(page)).parent
-        for src in scripts:
-            assert (page_dir / src).resolve().is_file(), src
-            assert not src.startswith(("/", "http")), "links must be relative (sub-path hosting)"
+    assert not re.search(r'class="arithmatex">\\[(\[]', text), "no raw TeX left for a browser"
+    stylesheets = re.findall(r'<link rel="stylesheet" href="([^"]*katex\.min\.css)"', text)
+    if 'class="katex"' in text:
+        (href,) = stylesheets
+        assert not href.startswith(("/", "http")), "links must be relative (sub-path hosting)"
+        assert (site / built_html_path(page)).parent.joinpath(href).resolve().is_file()
     else:
-        assert scripts == []
+        assert stylesheets == []
+    assert not re.search(r'<script[^>]*src="[^"]*(mathjax|katex)', text), "no math script"
 
 
-def test_mathjax_fonts_are_copied(site):
-    fonts = list((site / "assets/mathjax/output/chtml/fonts/woff-v2").glob("*.woff"))
-    assert len(fonts) > 10
+def test_katex_fonts_are_copied(site):
+    assert len(list((site / "assets/katex/fonts").glob("*.woff2"))) > 10
 
 
 @pytest.mark.parametrize("figure", sorted(figures.FIGURES))
@@ -100,6 +99,7 @@ def test_no_raw_markup_reaches_the_reader(site, page):
         ('```python\n--8<-- "snippets/missing.py"\n```\n', "snippets/missing.py"),
         ("[a broken link](no-such-page.md)\n", "no-such-page.md"),
         ("[a broken anchor](index.md#no-such-anchor)\n", "no-such-anchor"),
+        ("Text.\n\n$$\n\\frac{a}{\n$$\n", "broken.md:6: cannot typeset '\\\\frac{a}{'"),
     ],
 )
 def test_a_broken_page_fails_the_build_with_its_name(tmp_path, bad_page, message):

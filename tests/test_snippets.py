@@ -44,5 +44,5 @@ def test_snippet_runs_on_its_own_and_prints_what_its_page_shows(snippet, monkeyp
 @pytest.mark.parametrize("snippet", SNIPPETS)
 def test_snippet_lines_fit_a_code_block_without_scrolling(snippet):
     lines = (ROOT / snippet).read_text(encoding="utf-8").splitlines()
-    too_long = [number for number, line in enumerate(lines, start=1) if len(line) > 88]
-    assert too_long == [], f"{snippet}: lines {too_long} are longer than 88 characters"
+    too_long = [number for number, line in enumerate(lines, start=1) if len(line) > 79]
+    assert too_long == [], f"{snippet}: lines {too_long} are longer than 79 characters"

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import subprocess
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import torch
+if TYPE_CHECKING:  # torch is imported by the snippets, and only when a figure is redrawn
+    import torch
 
 RENDERER = Path(__file__).with_name("render_dot.mjs")
 

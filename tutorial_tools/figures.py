@@ -14,12 +14,7 @@ import runpy
 from contextlib import redirect_stdout
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-
-from tutorial_tools import autograd_graph  # noqa: E402
+from tutorial_tools import autograd_graph
 
 ROOT = Path(__file__).resolve().parents[1]
 SNIPPETS = ROOT / "snippets"
@@ -35,7 +30,18 @@ def run_snippet(name: str) -> dict:
         return runpy.run_path(str(SNIPPETS / name), run_name="__main__")
 
 
+def _pyplot():
+    """matplotlib, imported only when a figure is redrawn (a warm `mkdocs serve` never pays)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot
+
+    return matplotlib.pyplot
+
+
 def _svg(figure) -> bytes:
+    plt = _pyplot()
     buffer = io.BytesIO()
     figure.savefig(buffer, format="svg", metadata={"Date": None}, facecolor="white")
     plt.close(figure)
@@ -47,6 +53,7 @@ def finite_difference_error() -> bytes:
     data = run_snippet("finite_difference_errors.py")
     steps, columns = data["STEPS"], data["COLUMNS"]
     markers = {"forward f64": "o-", "forward f32": "s-", "central f64": "^--", "central f32": "v--"}
+    plt = _pyplot()
     with plt.rc_context(STYLE):
         figure, axes = plt.subplots(figsize=(7, 4.2), layout="constrained")
         for name, values in columns.items():
@@ -71,6 +78,7 @@ def tangent() -> bytes:
     f(one).backward()
     slope = one.grad.item()  # f'(1) from autograd, not typed
     xs = [i / 100 for i in range(-50, 251)]
+    plt = _pyplot()
     with plt.rc_context(STYLE):
         figure, axes = plt.subplots(figsize=(7, 4.2), layout="constrained")
         axes.plot(xs, [f(x) for x in xs], color="black", label="f(x) = 3x² − 4x")

@@ -1,7 +1,7 @@
-"""mkdocs hooks: generated figures, and MathJax from node_modules loaded only on pages with math.
+"""mkdocs hooks: generated figures, math typeset at build time, small accessibility fixes.
 
-Kept thin: the figures are drawn by ``tutorial_tools.figures``; this file only wires them and the
-MathJax files into the build, so ``mkdocs build`` and ``mkdocs serve`` see the same site.
+Kept thin: figures are drawn by ``tutorial_tools.figures`` and math by ``tutorial_tools.typeset``;
+this file wires them into the build, so ``mkdocs build`` and ``mkdocs serve`` show the same site.
 """
 
 from __future__ import annotations
@@ -13,29 +13,24 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import get_relative_url
 
-from tutorial_tools import figures
+from tutorial_tools import figures, typeset
 
-MATHJAX_DIR = "assets/mathjax"
-MATHJAX_CONFIG = "javascripts/mathjax-config.js"
+KATEX_DIR = "assets/katex"
+DIRECTIVE = re.compile(r"^[ \t]*<!-- derivation:.*?-->[ \t]*\n", re.MULTILINE)
 
 
-def _mathjax_files(config) -> list[File]:
-    root = Path(config["config_file_path"]).parent / "node_modules" / "mathjax" / "es5"
-    if not (root / "tex-chtml.js").is_file():
-        raise PluginError(f"MathJax is missing at {root}: run `npm ci` (or `make setup`)")
-    sources = [root / "tex-chtml.js", *sorted((root / "output/chtml/fonts/woff-v2").glob("*.woff"))]
+def _katex_files(config) -> list[File]:
+    """KaTeX's stylesheet and fonts, from node_modules (installed by npm ci, never committed)."""
+    root = typeset.KATEX / "dist"
+    if not (root / "katex.min.css").is_file():
+        raise PluginError(f"KaTeX is missing at {root}: run `npm ci` (or `make setup`)")
+    sources = [root / "katex.min.css", *sorted((root / "fonts").iterdir())]
     return [
-        File(
-            str(source.relative_to(root)),
-            src_dir=str(root),
-            dest_dir=str(Path(config["site_dir"]) / MATHJAX_DIR),
-            use_directory_urls=config["use_directory_urls"],
-        )
+        File(str(source.relative_to(root)), src_dir=str(root),
+             dest_dir=str(Path(config["site_dir"]) / KATEX_DIR),
+             use_directory_urls=config["use_directory_urls"])
         for source in sources
     ]
-
-
-DIRECTIVE = re.compile(r"^[ \t]*<!-- derivation:.*?-->[ \t]*\n", re.MULTILINE)
 
 
 def on_page_markdown(markdown: str, page, config, files) -> str:
@@ -44,7 +39,7 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
 
 
 def on_files(files: Files, config) -> Files:
-    for file in _mathjax_files(config):
+    for file in _katex_files(config):
         files.append(file)
     for path, svg in figures.generated().items():
         files.append(File.generated(config, path, content=svg))
@@ -52,13 +47,17 @@ def on_files(files: Files, config) -> Files:
 
 
 def on_post_page(output: str, page, config) -> str:
-    """Name the theme's search dialog for screen readers; load MathJax on pages with math only."""
+    """Typeset the page's math (and link KaTeX's stylesheet only where there is math); name the
+    theme's search dialog for screen readers."""
     output = output.replace('data-md-component="search" role="dialog"',
                             'data-md-component="search" role="dialog" aria-label="Search"')
-    if 'class="arithmatex"' not in output:
-        return output
-    scripts = "".join(
-        f'<script src="{get_relative_url(path, page.url)}"></script>'
-        for path in (MATHJAX_CONFIG, f"{MATHJAX_DIR}/tex-chtml.js")
-    )
-    return output.replace("</body>", f"{scripts}</body>", 1)
+    source = Path(page.file.abs_src_path).read_text(encoding="utf-8") if page.file.abs_src_path \
+        else ""
+    try:
+        output, count = typeset.typeset_page(output, page.file.src_uri, source)
+    except typeset.MathError as error:
+        raise PluginError(str(error)) from None
+    if count:
+        href = get_relative_url(f"{KATEX_DIR}/katex.min.css", page.url)
+        output = output.replace("</head>", f'<link rel="stylesheet" href="{href}"></head>', 1)
+    return output
