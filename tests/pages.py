@@ -11,6 +11,13 @@ from tutorial_tools.page_examples import Page, SnippetExpander, parse_page, read
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 PAGES = sorted(path.relative_to(ROOT).as_posix() for path in DOCS.rglob("*.md"))
+NOTEBOOKS = sorted(path.relative_to(ROOT).as_posix() for path in DOCS.rglob("*.ipynb"))
+
+
+def url_of(page: str) -> str:
+    """The page's address relative to the site root: docs/a-b.md -> a-b/."""
+    name = Path(page).relative_to("docs").with_suffix("").as_posix()
+    return "" if name == "index" else f"{name}/"
 
 
 @cache

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from pages import PAGES, ROOT, parsed
+from pages import NOTEBOOKS, PAGES, ROOT, parsed, url_of
 
 pytestmark = pytest.mark.browser
 
@@ -27,11 +27,6 @@ SUBPATH = "autograd-derived"  # GitHub Pages serves a project site at /<repo>/
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 OUT = ROOT / "build"
 REPORT: dict[str, dict] = {}
-
-
-def page_path(page: str) -> str:
-    name = Path(page).relative_to("docs").with_suffix("").as_posix()
-    return "" if name == "index" else f"{name}/"
 
 
 class QuietHandler(SimpleHTTPRequestHandler):
@@ -116,9 +111,9 @@ def serious_accessibility_violations(tab) -> list[str]:
             for v in violations if v["impact"] in ("serious", "critical")]
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", PAGES + NOTEBOOKS)
 def test_page_reads_correctly_in_light_and_dark_mode(open_page, base_url, page):
-    tab = open_page(page_path(page))
+    tab = open_page(url_of(page))
     typeset_ms = fonts_ready_ms(tab)
     math = tab.evaluate(r"""() => ({
         blocks: document.querySelectorAll('.arithmatex').length,
@@ -142,7 +137,7 @@ def test_page_reads_correctly_in_light_and_dark_mode(open_page, base_url, page):
     assert tab.errors == [], "no console errors"
     assert serious_accessibility_violations(tab) == []
 
-    name = page_path(page).strip("/") or "index"
+    name = url_of(page).strip("/") or "index"
     OUT.joinpath("screenshots").mkdir(parents=True, exist_ok=True)
     tab.screenshot(path=OUT / "screenshots" / f"{name}-light.png", full_page=True)
     tab.click("label.md-header__button[for^='__palette']:visible")
@@ -165,7 +160,7 @@ def test_search_finds_the_jacobians_page(open_page):
 
 def test_copy_button_copies_runnable_code_without_prompts_or_output(open_page):
     page = "docs/jacobians-and-vector-jacobian-products.md"
-    tab = open_page(page_path(page), permissions=["clipboard-read", "clipboard-write"])
+    tab = open_page(url_of(page), permissions=["clipboard-read", "clipboard-write"])
     examples = parsed(page).examples
     copied = []
     for index in range(3):  # the first code block, the snippet include, and the block after it

@@ -1,7 +1,8 @@
-"""mkdocs hooks: generated figures, math typeset at build time, small accessibility fixes.
+"""mkdocs hooks: generated figures and notebooks, math typeset at build time, small fixes.
 
-Kept thin: figures are drawn by ``tutorial_tools.figures`` and math by ``tutorial_tools.typeset``;
-this file wires them into the build, so ``mkdocs build`` and ``mkdocs serve`` show the same site.
+Kept thin: figures are drawn by ``tutorial_tools.figures``, notebooks written by
+``tutorial_tools.notebooks`` and math typeset by ``tutorial_tools.typeset``; this file wires them
+into the build, so ``mkdocs build`` and ``mkdocs serve`` show the same site.
 """
 
 from __future__ import annotations
@@ -9,14 +10,22 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import nbformat
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import get_relative_url
 
-from tutorial_tools import figures, typeset
+from tutorial_tools import figures, notebooks, typeset
+from tutorial_tools.page_examples import (
+    PageError,
+    SnippetExpander,
+    parse_page,
+    read_snippets_config,
+)
 
 KATEX_DIR = "assets/katex"
 DIRECTIVE = re.compile(r"^[ \t]*<!-- derivation:.*?-->[ \t]*\n", re.MULTILINE)
+NOTEBOOK_OF: dict[str, str] = {}  # page source -> site path of its notebook
 
 
 def _katex_files(config) -> list[File]:
@@ -33,28 +42,70 @@ def _katex_files(config) -> list[File]:
     ]
 
 
+def _page_notebooks(files: Files, config) -> list[File]:
+    """A notebook for every Markdown page with code, next to the page: a-b/a-b.ipynb."""
+    expander = SnippetExpander(read_snippets_config(Path(config["config_file_path"])))
+    generated = []
+    for file in files.documentation_pages():
+        if not file.src_uri.endswith(".md"):
+            continue
+        text = Path(file.abs_src_path).read_text(encoding="utf-8")
+        try:
+            parsed = parse_page(text, f"docs/{file.src_uri}", expander)
+        except PageError as error:
+            raise PluginError(str(error)) from None
+        if not parsed.examples:
+            continue
+        notebook = notebooks.page_to_notebook(text, parsed, file.url, config["site_url"])
+        path = f"{file.url}{Path(file.src_uri).stem}.ipynb"
+        NOTEBOOK_OF[file.src_uri] = path
+        generated.append(File.generated(config, path, content=nbformat.writes(notebook) + "\n"))
+    return generated
+
+
 def on_page_markdown(markdown: str, page, config, files) -> str:
     """Derivation directives are for the tests; readers (and page sources) do without them."""
     return DIRECTIVE.sub("", markdown)
 
 
 def on_files(files: Files, config) -> Files:
-    for file in _katex_files(config):
+    for file in [*_katex_files(config), *_page_notebooks(files, config)]:
         files.append(file)
     for path, svg in figures.generated().items():
         files.append(File.generated(config, path, content=svg))
+    for file in files.documentation_pages():
+        if file.src_uri.endswith(".ipynb"):  # mkdocs-jupyter copies it next to its page
+            NOTEBOOK_OF[file.src_uri] = f"{file.url}{Path(file.src_uri).name}"
     return files
 
 
+def _notebook_links(page, config) -> str:
+    path = NOTEBOOK_OF.get(page.file.src_uri)
+    if path is None:
+        return ""
+    repository = config["repo_url"].rstrip("/").removeprefix("https://github.com/")
+    colab = f"https://colab.research.google.com/github/{repository}/blob/notebooks/{path}"
+    return (f'<p class="notebook-links"><a href="{get_relative_url(path, page.url)}" download>'
+            f"Download notebook</a> <a href=\"{colab}\">Open in Colab</a></p>")
+
+
 def on_post_page(output: str, page, config) -> str:
-    """Typeset the page's math (and link KaTeX's stylesheet only where there is math); name the
-    theme's search dialog for screen readers."""
+    """Typeset the page's math (and link KaTeX's stylesheet only where there is math), offer its
+    notebook, and name the theme's search dialog for screen readers."""
     output = output.replace('data-md-component="search" role="dialog"',
                             'data-md-component="search" role="dialog" aria-label="Search"')
+    notebook = page.file.src_uri.endswith(".ipynb")
+    if notebook:  # its code cells scroll sideways: keyboard users must be able to reach them
+        output = output.replace('<div class="highlight-ipynb',
+                                '<div tabindex="0" class="highlight-ipynb')
+    links = _notebook_links(page, config)
+    if links:
+        output = re.sub(r"(</h1>)", lambda m: m[1] + links, output, count=1)
     source = Path(page.file.abs_src_path).read_text(encoding="utf-8") if page.file.abs_src_path \
         else ""
+    typeset_math = typeset.typeset_notebook if notebook else typeset.typeset_page
     try:
-        output, count = typeset.typeset_page(output, page.file.src_uri, source)
+        output, count = typeset_math(output, page.file.src_uri, source)
     except typeset.MathError as error:
         raise PluginError(str(error)) from None
     if count:

@@ -241,6 +241,13 @@ def _normalise(output: str) -> str:
     return "\n".join(line.rstrip() for line in output.strip("\n").splitlines())
 
 
+def output_matches(shown: str, printed: str) -> bool:
+    """Whether a shown output block agrees with what the code printed."""
+    shown, printed = _normalise(shown), _normalise(printed)
+    return shown == printed or (ELLIPSIS in shown and _CHECKER.check_output(
+        shown + "\n", printed + "\n", doctest.ELLIPSIS))
+
+
 def run(example: CodeExample, namespace: dict) -> str:
     """Execute the example in ``namespace``; return its stdout, then its warnings (and the tail of
     an expected error).
@@ -309,8 +316,7 @@ def check(example: CodeExample, namespace: dict, path: str, updater: OutputUpdat
     printed = _normalise(run(example, namespace))
     fence = example.output_fence
     shown = _normalise(fence.body) if fence else ""
-    if printed == shown or (ELLIPSIS in shown and _CHECKER.check_output(
-            shown + "\n", printed + "\n", doctest.ELLIPSIS)):
+    if output_matches(shown, printed):
         return None
     if updater.enabled:
         indent = example.code_fence.indent

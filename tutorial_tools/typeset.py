@@ -27,6 +27,22 @@ ARITHMATEX = re.compile(
 )
 
 
+# mkdocs-jupyter leaves notebook math as $...$ and $$...$$ in the markdown cells' HTML.
+NOTEBOOK_CELL = re.compile(r'<div class="jp-Cell (?P<kind>[\w-]+)')
+NOTEBOOK_MATH = re.compile(
+    r"(?P<code><code>.*?</code>)|\$\$(?P<display>.+?)\$\$|(?<![\\$])\$(?P<inline>[^$\n]+?)\$",
+    re.DOTALL,
+)
+# What the notebook template loads that this site does not want: an empty MathJax script (a
+# request for the page itself), MathJax settings, and Mermaid imported from a CDN.
+NOTEBOOK_SCRIPTS = re.compile(
+    r'<!-- Load mathjax -->\s*<script src=""> </script>'
+    r'|<script type="text/x-mathjax-config">.*?</script>'
+    r'|<script type="module">(?:(?!</script>).)*?cdnjs\.cloudflare\.com.*?</script>',
+    re.DOTALL,
+)
+
+
 class MathError(Exception):
     """LaTeX that KaTeX cannot typeset; the message names page, line and formula."""
 
@@ -71,23 +87,43 @@ def _line_of(tex: str, source: str) -> int | None:
     return None
 
 
-def typeset_page(page_html: str, page: str, source: str) -> tuple[str, int]:
-    """Replace the page's arithmatex elements by KaTeX HTML; return the page and the count."""
-    matches = list(ARITHMATEX.finditer(page_html))
-    if not matches:
-        return page_html, 0
-    formulas = [(html.unescape(m["tex"]), m["open"] == "[") for m in matches]
-    results = render(formulas)
+def _replace(page_html: str, spans: list[tuple[int, int, str, bool, str]], page: str,
+             source: str) -> str:
+    """Replace each (start, end, tex, display, tag) span by its KaTeX HTML in ``tag``."""
+    results = render([(tex, display) for _, _, tex, display, _ in spans])
     errors = [
         f"{page}:{_line_of(tex, source) or '?'}: cannot typeset {tex.strip()!r}: {result['error']}"
-        for (tex, _), result in zip(formulas, results) if "error" in result
+        for (_, _, tex, _, _), result in zip(spans, results) if "error" in result
     ]
     if errors:
         raise MathError("\n".join(errors))
     pieces, position = [], 0
-    for match, result in zip(matches, results):
-        pieces += [page_html[position:match.start()],
-                   f'<{match["tag"]} class="arithmatex">{result["html"]}</{match["tag"]}>']
-        position = match.end()
+    for (start, end, _, _, tag), result in zip(spans, results):
+        pieces += [page_html[position:start], f'<{tag} class="arithmatex">{result["html"]}</{tag}>']
+        position = end
     pieces.append(page_html[position:])
-    return "".join(pieces), len(matches)
+    return "".join(pieces)
+
+
+def typeset_page(page_html: str, page: str, source: str) -> tuple[str, int]:
+    """Replace the page's arithmatex elements by KaTeX HTML; return the page and the count."""
+    spans = [(m.start(), m.end(), html.unescape(m["tex"]), m["open"] == "[", m["tag"])
+             for m in ARITHMATEX.finditer(page_html)]
+    return (_replace(page_html, spans, page, source) if spans else page_html), len(spans)
+
+
+def typeset_notebook(page_html: str, page: str, source: str) -> tuple[str, int]:
+    """The same for a notebook page: $-math in markdown cells, and no MathJax or CDN scripts."""
+    page_html = NOTEBOOK_SCRIPTS.sub("", page_html)
+    cells = list(NOTEBOOK_CELL.finditer(page_html))
+    spans = []
+    for cell, after in zip(cells, [*cells[1:], None]):
+        if cell["kind"] != "jp-MarkdownCell":
+            continue
+        end = after.start() if after else len(page_html)
+        for m in NOTEBOOK_MATH.finditer(page_html, cell.start(), end):
+            if not m["code"]:
+                display = m["display"] is not None
+                tex = html.unescape(m["display"] if display else m["inline"])
+                spans.append((m.start(), m.end(), tex, display, "div" if display else "span"))
+    return (_replace(page_html, spans, page, source) if spans else page_html), len(spans)
