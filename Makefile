@@ -7,7 +7,7 @@ PYTHON := $(VENV)/bin/python
 PIP_FLAGS := --quiet --disable-pip-version-check
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help setup serve build test doctest update-outputs lint lock clean
+.PHONY: help setup serve build test doctest update-outputs lint bench lock clean
 
 help: ## List the targets, each with a one-line description
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -20,11 +20,11 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+	npm ci --omit=dev --no-audit --no-fund --loglevel=error
 	touch $@
 
 serve: setup ## Serve the site with live reload at http://127.0.0.1:8000
-	$(VENV)/bin/mkdocs serve --dev-addr 127.0.0.1:8000
+	SITE_URL=http://127.0.0.1:8000/ $(VENV)/bin/mkdocs serve --dev-addr 127.0.0.1:8000
 
 build: setup ## Build the site into site/ (strict: any warning fails)
 	$(VENV)/bin/mkdocs build --strict
@@ -40,6 +40,10 @@ update-outputs: setup ## Rewrite stale output blocks on the pages from real runs
 
 lint: $(VENV)/.installed ## Run the pre-commit checks on every file (ruff, codespell, nbstripout, YAML, whitespace)
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/pre-commit run --all-files --show-diff-on-failure
+
+bench: setup ## Time doctests, builds, reload and page loads (Lighthouse) against their floors
+	npm install --no-audit --no-fund --loglevel=error  # adds lighthouse, a devDependency
+	$(PYTHON) -m tutorial_tools.bench
 
 lock: ## Re-pin requirements.lock from the current .venv after changing pyproject.toml
 	(echo "# Exact versions of every Python package, for reproducible installs: make lock regenerates it."; \
