@@ -12,6 +12,8 @@ ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 PAGES = sorted(path.relative_to(ROOT).as_posix() for path in DOCS.rglob("*.md"))
 NOTEBOOKS = sorted(path.relative_to(ROOT).as_posix() for path in DOCS.rglob("*.ipynb"))
+GENERATED = ["docs/contributing.md"]  # made from CONTRIBUTING.md by the hooks
+SITE_PAGES = PAGES + NOTEBOOKS + GENERATED
 
 
 def url_of(page: str) -> str:

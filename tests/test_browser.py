@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from pages import NOTEBOOKS, PAGES, ROOT, parsed, url_of
+from pages import ROOT, SITE_PAGES, parsed, url_of
 
 pytestmark = pytest.mark.browser
 
@@ -111,7 +111,7 @@ def serious_accessibility_violations(tab) -> list[str]:
             for v in violations if v["impact"] in ("serious", "critical")]
 
 
-@pytest.mark.parametrize("page", PAGES + NOTEBOOKS)
+@pytest.mark.parametrize("page", SITE_PAGES)
 def test_page_reads_correctly_in_light_and_dark_mode(open_page, base_url, page):
     tab = open_page(url_of(page))
     typeset_ms = fonts_ready_ms(tab)

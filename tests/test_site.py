@@ -1,6 +1,7 @@
 """The built site: strict build, and what a reader sees is exactly what the doctests ran."""
 
 import html
+from importlib.metadata import version
 import re
 import shutil
 from html.parser import HTMLParser
@@ -104,10 +105,13 @@ def test_no_raw_markup_reaches_the_reader(site, page):
 )
 def test_a_broken_page_fails_the_build_with_its_name(tmp_path, bad_page, message):
     project = tmp_path / "project"
-    for name in ("docs", "snippets", "tutorial_tools"):
+    for name in ("docs", "snippets", "tutorial_tools", "overrides"):
         shutil.copytree(ROOT / name, project / name)
-    shutil.copy(ROOT / "mkdocs.yml", project)
+    for name in ("mkdocs.yml", "CONTRIBUTING.md"):
+        shutil.copy(ROOT / name, project)
     (project / "node_modules").symlink_to(ROOT / "node_modules")
+    (ROOT / ".cache").mkdir(exist_ok=True)
+    (project / ".cache").symlink_to(ROOT / ".cache")  # executed notebooks, figures, math
     (project / "docs" / "broken.md").write_text(f"# Broken\n\n{bad_page}")
     config = (project / "mkdocs.yml").read_text().replace(
         "nav:\n", "nav:\n  - Broken: broken.md\n")
@@ -116,3 +120,15 @@ def test_a_broken_page_fails_the_build_with_its_name(tmp_path, bad_page, message
     result = mkdocs_build(project, tmp_path / "site")
     assert result.returncode != 0
     assert message in result.stderr
+
+
+@pytest.mark.parametrize("page", [page for page in PAGES if parsed(page).examples])
+def test_pages_with_outputs_state_the_torch_they_were_verified_with(site, page):
+    stamp = re.search(r"Outputs verified with torch ([^<]+)<", built_html(site, page))
+    assert stamp and stamp[1] == version("torch")
+
+
+def test_the_contributor_guide_is_on_the_site(site):
+    guide = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    title = guide.splitlines()[0].removeprefix("# ")
+    assert f">{title}<" in (site / "contributing/index.html").read_text(encoding="utf-8")

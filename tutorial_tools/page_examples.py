@@ -148,14 +148,19 @@ def _check_no_include_outside_fences(text: str, fences: list[Fence], page: str) 
         offset += len(line)
 
 
-def read_snippets_config(mkdocs_yml: Path) -> dict:
-    """The pymdownx.snippets options of the site, with base paths made absolute."""
+def read_mkdocs_yml(mkdocs_yml: Path) -> dict:
+    """mkdocs.yml as plain data; tagged values (``!ENV``, ``!!python/name``) read as None."""
 
     class IgnoreTags(yaml.SafeLoader):
         pass
 
     IgnoreTags.add_multi_constructor("", lambda loader, suffix, node: None)
-    config = yaml.load(mkdocs_yml.read_text(encoding="utf-8"), Loader=IgnoreTags)
+    return yaml.load(mkdocs_yml.read_text(encoding="utf-8"), Loader=IgnoreTags)
+
+
+def read_snippets_config(mkdocs_yml: Path) -> dict:
+    """The pymdownx.snippets options of the site, with base paths made absolute."""
+    config = read_mkdocs_yml(mkdocs_yml)
     for extension in config.get("markdown_extensions", []):
         if isinstance(extension, dict) and "pymdownx.snippets" in extension:
             options = dict(extension["pymdownx.snippets"] or {})
