@@ -8,6 +8,7 @@ into the build, so ``mkdocs build`` and ``mkdocs serve`` show the same site.
 from __future__ import annotations
 
 import re
+from importlib.metadata import version
 from pathlib import Path
 
 import nbformat
@@ -15,7 +16,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import get_relative_url
 
-from tutorial_tools import figures, notebooks, typeset
+from tutorial_tools import derivations, figures, notebooks, typeset, vjp_rules
 from tutorial_tools.page_examples import (
     PageError,
     SnippetExpander,
@@ -24,7 +25,6 @@ from tutorial_tools.page_examples import (
 )
 
 KATEX_DIR = "assets/katex"
-DIRECTIVE = re.compile(r"^[ \t]*<!-- derivation:.*?-->[ \t]*\n", re.MULTILINE)
 NOTEBOOK_OF: dict[str, str] = {}  # page source -> site path of its notebook
 
 
@@ -65,12 +65,17 @@ def _page_notebooks(files: Files, config) -> list[File]:
 
 def on_page_markdown(markdown: str, page, config, files) -> str:
     """Derivation directives are for the tests; readers (and page sources) do without them."""
-    return DIRECTIVE.sub("", markdown)
+    return derivations.strip_directives(vjp_rules.expand_table(markdown))
 
 
 def on_files(files: Files, config) -> Files:
     for file in [*_katex_files(config), *_page_notebooks(files, config)]:
         files.append(file)
+    # The contributor guide: one source, in the repository and on the site. Its include examples
+    # are escaped (pymdownx.snippets' leading ";") so the site shows them instead of running them.
+    guide = Path(config["config_file_path"]).with_name("CONTRIBUTING.md").read_text("utf-8")
+    guide = re.sub(r"^(\s*)(-+8<-+ )", r"\1;\2", guide, flags=re.MULTILINE)
+    files.append(File.generated(config, "contributing.md", content=guide))
     for path, svg in figures.generated().items():
         files.append(File.generated(config, path, content=svg))
     for file in files.documentation_pages():
@@ -80,13 +85,16 @@ def on_files(files: Files, config) -> Files:
 
 
 def _notebook_links(page, config) -> str:
+    """Under the title of a page with code: its notebook, and the torch its outputs came from."""
     path = NOTEBOOK_OF.get(page.file.src_uri)
     if path is None:
         return ""
     repository = config["repo_url"].rstrip("/").removeprefix("https://github.com/")
     colab = f"https://colab.research.google.com/github/{repository}/blob/notebooks/{path}"
+    torch = version("torch")  # of the environment that builds and tests the site
     return (f'<p class="notebook-links"><a href="{get_relative_url(path, page.url)}" download>'
-            f"Download notebook</a> <a href=\"{colab}\">Open in Colab</a></p>")
+            f'Download notebook</a> <a href="{colab}">Open in Colab</a> '
+            f'<span class="verified-with">Outputs verified with torch {torch}</span></p>')
 
 
 def on_post_page(output: str, page, config) -> str:

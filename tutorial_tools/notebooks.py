@@ -12,6 +12,7 @@ import re
 
 import nbformat
 
+from tutorial_tools import derivations, vjp_rules
 from tutorial_tools.page_examples import Page
 
 SETUP = '''\
@@ -23,7 +24,6 @@ warnings.formatwarning = lambda message, category, *args, **kwargs: (
     f"{category.__name__}: {message}\\n"
 )'''
 
-_DIRECTIVE = re.compile(r"^[ \t]*<!-- derivation:.*?-->[ \t]*\n", re.MULTILINE)
 _ADMONITION = re.compile(r'^(?P<indent>[ \t]*)(?:!!!|\?\?\?\+?) (?P<kind>\w+)(?: "(?P<title>[^"]*)")?\s*$')
 _ATTRIBUTES = re.compile(r"\)\{[^}\n]*\}")
 _LINK = re.compile(r"(?P<bang>!?)\[(?P<text>[^\]]*)\]\((?P<target>[^)\s]+)\)")
@@ -31,7 +31,8 @@ _LINK = re.compile(r"(?P<bang>!?)\[(?P<text>[^\]]*)\]\((?P<target>[^)\s]+)\)")
 
 def _markdown(text: str, page_url: str, site_url: str) -> str:
     """Material-flavoured Markdown to Jupyter Markdown: math delimiters, admonitions, links."""
-    text = _DIRECTIVE.sub("", text)
+    text = derivations.strip_directives(text)
+    text = vjp_rules.expand_table(text)
     lines = []
     for line in text.splitlines():
         match = _ADMONITION.match(line)

@@ -1,0 +1,118 @@
+"""The VJP cheat sheet: every rule agrees with torch autograd, and the page shows every rule."""
+
+import dataclasses
+import re
+from html import unescape
+
+import pytest
+import torch
+
+from pages import ROOT, parsed, url_of
+from tutorial_tools import typeset, vjp_rules
+from tutorial_tools.notebooks import page_to_notebook
+
+PAGE = "docs/vjp-cheat-sheet.md"
+RULES = {rule.name: rule for rule in vjp_rules.RULES}
+
+
+@pytest.mark.parametrize("seed", vjp_rules.SEEDS)
+@pytest.mark.parametrize("rule", vjp_rules.RULES, ids=lambda rule: rule.name)
+def test_rule_gives_autograds_vector_jacobian_product(rule, seed):
+    by_autograd, by_rule = vjp_rules.products(rule, seed)
+    assert len(by_rule) == len(rule.args) == len(rule.vjps)
+    for arg, mine, theirs in zip(rule.args, by_rule, by_autograd, strict=True):
+        assert mine.dtype == theirs.dtype == torch.float64
+        assert mine.shape == theirs.shape == arg.shape, arg.name
+        torch.testing.assert_close(mine, theirs, **vjp_rules.TOLERANCE, msg=arg.name)
+    assert vjp_rules.holds(rule, seeds=(seed,))
+
+
+@pytest.mark.parametrize(
+    ("name", "wrong_vjp"),
+    [
+        ("mul", lambda a, b, v: (v * a, v * b)),  # the two inputs swapped
+        ("sigmoid", lambda x, v: (v * torch.sigmoid(x),)),  # y, not y(1 - y)
+        ("matmul", lambda A, B, V: (V @ B.T, V.T @ A)),  # B's is transposed: wrong shape
+        ("broadcast add", lambda X, b, V: (V, V)),  # not summed back to b's shape
+        ("mean", lambda x, v: (v * torch.ones_like(x),)),  # the 1/n forgotten
+    ],
+)
+def test_a_wrong_rule_is_rejected(name, wrong_vjp):
+    wrong = dataclasses.replace(RULES[name], vjp=wrong_vjp)
+    assert not vjp_rules.holds(wrong)
+
+
+def test_a_wrong_rule_fails_the_comparison_the_tests_make():
+    wrong = dataclasses.replace(RULES["sin"], vjp=lambda x, v: (-v * torch.cos(x),))
+    by_autograd, by_rule = vjp_rules.products(wrong)
+    with pytest.raises(AssertionError):
+        torch.testing.assert_close(by_rule[0], by_autograd[0], **vjp_rules.TOLERANCE)
+
+
+def test_the_rules_cover_the_operations_the_cheat_sheet_promises():
+    required = {
+        "add",
+        "mul",
+        "div",
+        "pow",
+        "exp",
+        "log",
+        "sin",
+        "sum",
+        "mean",
+        "dot",
+        "matmul",
+        "broadcast add",
+        "relu",
+    }
+    assert required <= set(RULES)
+    assert len(RULES) == len(vjp_rules.RULES), "rule names are unique"
+
+
+def test_the_table_has_one_row_per_rule_and_no_fences_or_display_math():
+    table = vjp_rules.table()
+    rows = table.splitlines()[2:]
+    assert len(rows) == len(RULES)
+    for rule, row in zip(vjp_rules.RULES, rows, strict=True):
+        assert row.startswith(f"| {rule.name}<br>`{rule.torch}` | ")
+        assert row.count(r"\bar{") == len(rule.args)
+    assert "```" not in table
+    assert "~~~" not in table
+    assert "$$" not in table
+
+
+def test_every_formula_of_the_table_typesets():
+    formulas = re.findall(r"\\\((.+?)\\\)", vjp_rules.table())
+    assert len(formulas) > 3 * len(RULES)
+    results = typeset.render([(formula, False) for formula in formulas])
+    assert [(f, r["error"]) for f, r in zip(formulas, results, strict=True) if "error" in r] == []
+
+
+def test_expand_table_replaces_only_the_marker_line():
+    text = f"# Page\n\nBefore.\n\n{vjp_rules.MARKER}\n\nAfter.\n"
+    expanded = vjp_rules.expand_table(text)
+    assert expanded == text.replace(vjp_rules.MARKER, vjp_rules.table())
+    assert vjp_rules.expand_table("No marker here.\n") == "No marker here.\n"
+
+
+def test_the_page_holds_the_marker_once():
+    assert (ROOT / PAGE).read_text(encoding="utf-8").count(vjp_rules.MARKER) == 1
+
+
+def test_the_generated_notebook_shows_the_table():
+    text = (ROOT / PAGE).read_text(encoding="utf-8")
+    notebook = page_to_notebook(text, parsed(PAGE), url_of(PAGE), "https://example.org/")
+    markdown = "\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
+    assert vjp_rules.MARKER not in markdown
+    for rule in vjp_rules.RULES:
+        assert f"| {rule.name}<br>`{rule.torch}` | " in markdown
+
+
+@pytest.mark.build
+def test_the_built_page_shows_the_table(site):
+    html = (site / url_of(PAGE) / "index.html").read_text(encoding="utf-8")
+    assert "vjp-table" not in html
+    rows = re.findall(r"<tr>\s*<td>(.*?)<br\s*/?>\s*<code>(.*?)</code></td>", html)
+    assert [(name, unescape(code)) for name, code in rows] == [
+        (rule.name, rule.torch) for rule in vjp_rules.RULES
+    ]

@@ -1,0 +1,394 @@
+r"""The backward rules of the VJP cheat sheet, each written once.
+
+A rule names an operation, gives its forward as PyTorch code and as LaTeX, states the shapes of
+its inputs and output, and gives its vector-Jacobian product \(J^{\intercal} v\) for each input
+twice: as LaTeX for readers and as a Python function for the tests. One list, three readers:
+
+* the site's mkdocs hook and the notebook generator replace the marker line ``<!-- vjp-table -->``
+  of a page with :func:`table` (:func:`expand_table`);
+* ``tests/test_vjp_rules.py`` checks every rule against ``torch.autograd.grad``, in float64, on
+  seeded random inputs of the stated shapes (:func:`holds`);
+* the cheat-sheet page runs the same check, so its readers see it pass.
+
+The LaTeX follows the site's conventions: numerator-layout Jacobians, \(J^{\intercal} v\) (never
+\(v^{\intercal} J\)), and operations on vectors written without indices act entry by entry.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import torch
+
+MARKER = "<!-- vjp-table -->"
+_MARKER_LINE = re.compile(rf"^{re.escape(MARKER)}[ \t]*$", re.MULTILINE)
+SEEDS = (0, 1, 2)
+TOLERANCE = {"rtol": 1e-10, "atol": 1e-12}
+
+
+class _LazyTorch:
+    """torch, imported on first use: the site's build only reads the table, and should not pay
+    torch's import (about a second) for it."""
+
+    def __getattr__(self, name: str):
+        import torch
+
+        return getattr(torch, name)
+
+
+torch = _LazyTorch()
+
+
+@dataclass(frozen=True)
+class Arg:
+    """An input: its name, where it lives (LaTeX), the shape the tests draw, and whether the
+    operation needs it positive (log, a power's base)."""
+
+    name: str
+    space: str
+    shape: tuple[int, ...]
+    positive: bool = False
+
+    def sample(self, generator: torch.Generator) -> torch.Tensor:
+        if self.positive:  # in [0.5, 2): away from 0, where log and division blow up
+            return 0.5 + 1.5 * torch.rand(self.shape, generator=generator, dtype=torch.float64)
+        return torch.randn(self.shape, generator=generator, dtype=torch.float64)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One row of the table."""
+
+    name: str
+    torch: str  # the forward as PyTorch code, in the inputs' names
+    forward: str  # the forward as LaTeX, defining the output (y, or Y for a matrix)
+    args: tuple[Arg, ...]
+    output_space: str  # where the output, and v, live (LaTeX)
+    vjps: tuple[str, ...]  # LaTeX of J^T v for each input, in the order of args
+    vjp: Callable[..., tuple[torch.Tensor, ...]]  # (*inputs, v) -> J^T v for each input
+
+    @property
+    def output(self) -> str:
+        return self.forward.split("=")[0].strip()
+
+    @property
+    def v(self) -> str:
+        return "V" if self.output.isupper() else "v"
+
+
+REAL_N = r"\mathbb{R}^{n}"
+SCALAR = r"\mathbb{R}"
+
+
+def _vector(name: str, positive: bool = False) -> Arg:
+    """A vector input, drawn with n = 4."""
+    return Arg(name, REAL_N, (4,), positive)
+
+
+def _sigmoid_vjp(x, v):
+    y = torch.sigmoid(x)
+    return (v * y * (1 - y),)
+
+
+def _softmax_vjp(x, v):
+    y = torch.softmax(x, dim=0)
+    return (y * (v - torch.dot(y, v)),)
+
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        name="add",
+        torch="a + b",
+        forward=r"y = a + b",
+        args=(_vector("a"), _vector("b")),
+        output_space=REAL_N,
+        vjps=(r"v", r"v"),
+        vjp=lambda a, b, v: (v, v),
+    ),
+    Rule(
+        name="sub",
+        torch="a - b",
+        forward=r"y = a - b",
+        args=(_vector("a"), _vector("b")),
+        output_space=REAL_N,
+        vjps=(r"v", r"-v"),
+        vjp=lambda a, b, v: (v, -v),
+    ),
+    Rule(
+        name="mul",
+        torch="a * b",
+        forward=r"y = a \odot b",
+        args=(_vector("a"), _vector("b")),
+        output_space=REAL_N,
+        vjps=(r"v \odot b", r"v \odot a"),
+        vjp=lambda a, b, v: (v * b, v * a),
+    ),
+    Rule(
+        name="div",
+        torch="a / b",
+        forward=r"y = \dfrac{a}{b}",
+        args=(_vector("a"), _vector("b", positive=True)),
+        output_space=REAL_N,
+        vjps=(r"\dfrac{v}{b}", r"-\dfrac{v \odot a}{b^{2}}"),
+        vjp=lambda a, b, v: (v / b, -v * a / b**2),
+    ),
+    Rule(
+        name="pow",
+        torch="a ** b",
+        forward=r"y = a^{b}",
+        args=(_vector("a", positive=True), _vector("b")),
+        output_space=REAL_N,
+        vjps=(r"v \odot b \odot a^{b - 1}", r"v \odot y \odot \log a"),
+        vjp=lambda a, b, v: (v * b * a ** (b - 1), v * a**b * torch.log(a)),
+    ),
+    Rule(
+        name="exp",
+        torch="torch.exp(x)",
+        forward=r"y = \exp(x)",
+        args=(_vector("x"),),
+        output_space=REAL_N,
+        vjps=(r"v \odot y",),
+        vjp=lambda x, v: (v * torch.exp(x),),
+    ),
+    Rule(
+        name="log",
+        torch="torch.log(x)",
+        forward=r"y = \log x",
+        args=(_vector("x", positive=True),),
+        output_space=REAL_N,
+        vjps=(r"\dfrac{v}{x}",),
+        vjp=lambda x, v: (v / x,),
+    ),
+    Rule(
+        name="sqrt",
+        torch="torch.sqrt(x)",
+        forward=r"y = \sqrt{x}",
+        args=(_vector("x", positive=True),),
+        output_space=REAL_N,
+        vjps=(r"\dfrac{v}{2y}",),
+        vjp=lambda x, v: (v / (2 * torch.sqrt(x)),),
+    ),
+    Rule(
+        name="sin",
+        torch="torch.sin(x)",
+        forward=r"y = \sin x",
+        args=(_vector("x"),),
+        output_space=REAL_N,
+        vjps=(r"v \odot \cos x",),
+        vjp=lambda x, v: (v * torch.cos(x),),
+    ),
+    Rule(
+        name="cos",
+        torch="torch.cos(x)",
+        forward=r"y = \cos x",
+        args=(_vector("x"),),
+        output_space=REAL_N,
+        vjps=(r"-v \odot \sin x",),
+        vjp=lambda x, v: (-v * torch.sin(x),),
+    ),
+    Rule(
+        name="tanh",
+        torch="torch.tanh(x)",
+        forward=r"y = \tanh x",
+        args=(_vector("x"),),
+        output_space=REAL_N,
+        vjps=(r"v \odot (1 - y^{2})",),
+        vjp=lambda x, v: (v * (1 - torch.tanh(x) ** 2),),
+    ),
+    Rule(
+        name="sigmoid",
+        torch="torch.sigmoid(x)",
+        forward=r"y = \sigma(x) = \dfrac{1}{1 + \exp(-x)}",
+        args=(_vector("x"),),
+        output_space=REAL_N,
+        vjps=(r"v \odot y \odot (1 - y)",),
+        vjp=_sigmoid_vjp,
+    ),
+    Rule(
+        name="softplus",
+        torch="F.softplus(x)",
+        forward=r"y = \log(1 + \exp(x))",
+        args=(_vector("x"),),
+        output_space=REAL_N,
+        vjps=(r"v \odot \sigma(x)",),
+        vjp=lambda x, v: (v * torch.sigmoid(x),),
+    ),
+    Rule(
+        name="relu",
+        torch="torch.relu(x)",
+        forward=r"y = \max(x, 0)",
+        args=(_vector("x"),),
+        output_space=REAL_N,
+        vjps=(r"v \odot [x > 0]",),
+        vjp=lambda x, v: (v * (x > 0),),
+    ),
+    Rule(
+        name="sum",
+        torch="x.sum()",
+        forward=r"y = \sum_{i} x_{i}",
+        args=(_vector("x"),),
+        output_space=SCALAR,
+        vjps=(r"v \mathbf{1}",),
+        vjp=lambda x, v: (v * torch.ones_like(x),),
+    ),
+    Rule(
+        name="mean",
+        torch="x.mean()",
+        forward=r"y = \dfrac{1}{n} \sum_{i} x_{i}",
+        args=(_vector("x"),),
+        output_space=SCALAR,
+        vjps=(r"\dfrac{v}{n} \mathbf{1}",),
+        vjp=lambda x, v: (v / x.numel() * torch.ones_like(x),),
+    ),
+    Rule(
+        name="dot",
+        torch="torch.dot(a, b)",
+        forward=r"y = a \cdot b",
+        args=(_vector("a"), _vector("b")),
+        output_space=SCALAR,
+        vjps=(r"v b", r"v a"),
+        vjp=lambda a, b, v: (v * b, v * a),
+    ),
+    Rule(
+        name="norm",
+        torch="torch.linalg.norm(x)",
+        forward=r"y = \lVert x \rVert_{2}",
+        args=(_vector("x"),),
+        output_space=SCALAR,
+        vjps=(r"\dfrac{v}{y} x",),
+        vjp=lambda x, v: (v / torch.linalg.norm(x) * x,),
+    ),
+    Rule(
+        name="softmax",
+        torch="torch.softmax(x, dim=0)",
+        forward=r"y = \dfrac{\exp(x)}{\sum_{j} \exp(x_{j})}",
+        args=(_vector("x"),),
+        output_space=REAL_N,
+        vjps=(r"y \odot \left(v - (y \cdot v) \mathbf{1}\right)",),
+        vjp=_softmax_vjp,
+    ),
+    Rule(
+        name="matrix-vector",
+        torch="A @ x",
+        forward=r"y = A x",
+        args=(Arg("A", r"\mathbb{R}^{m \times n}", (3, 4)), _vector("x")),
+        output_space=r"\mathbb{R}^{m}",
+        vjps=(r"v x^{\intercal}", r"A^{\intercal} v"),
+        vjp=lambda A, x, v: (torch.outer(v, x), A.T @ v),
+    ),
+    Rule(
+        name="matmul",
+        torch="A @ B",
+        forward=r"Y = A B",
+        args=(
+            Arg("A", r"\mathbb{R}^{m \times k}", (2, 3)),
+            Arg("B", r"\mathbb{R}^{k \times n}", (3, 4)),
+        ),
+        output_space=r"\mathbb{R}^{m \times n}",
+        vjps=(r"V B^{\intercal}", r"A^{\intercal} V"),
+        vjp=lambda A, B, V: (V @ B.T, A.T @ V),
+    ),
+    Rule(
+        name="broadcast add",
+        torch="X + b",
+        forward=r"Y = X + \mathbf{1}_{m} b^{\intercal}",
+        args=(Arg("X", r"\mathbb{R}^{m \times n}", (3, 4)), _vector("b")),
+        output_space=r"\mathbb{R}^{m \times n}",
+        vjps=(r"V", r"V^{\intercal} \mathbf{1}_{m}"),
+        vjp=lambda X, b, V: (V, V.T @ torch.ones(V.shape[0], dtype=V.dtype)),
+    ),
+)
+
+
+# --- checking a rule against autograd -----------------------------------------------------------
+
+
+def sample(rule: Rule, seed: int = 0) -> tuple[list[torch.Tensor], torch.Tensor]:
+    """Seeded float64 inputs of the rule's shapes, and a v shaped like its output."""
+    generator = torch.Generator().manual_seed(seed)
+    inputs = [arg.sample(generator) for arg in rule.args]
+    with torch.no_grad():
+        shape = forward(rule, *inputs).shape
+    return inputs, torch.randn(shape, generator=generator, dtype=torch.float64)
+
+
+def forward(rule: Rule, *inputs: torch.Tensor) -> torch.Tensor:
+    """The rule's PyTorch code, run on the inputs."""
+    import torch as module
+
+    names = {arg.name: value for arg, value in zip(rule.args, inputs, strict=True)}
+    namespace = {"torch": module, "F": module.nn.functional}
+    return eval(rule.torch, namespace, names)  # our own code, from RULES
+
+
+def products(rule: Rule, seed: int = 0) -> tuple[tuple[torch.Tensor, ...], ...]:
+    """J^T v for each input, by ``torch.autograd.grad`` and by the rule, at seeded inputs."""
+    inputs, v = sample(rule, seed)
+    leaves = [value.requires_grad_() for value in inputs]
+    by_autograd = torch.autograd.grad(forward(rule, *leaves), leaves, grad_outputs=v)
+    with torch.no_grad():
+        by_rule = tuple(rule.vjp(*(leaf.detach() for leaf in leaves), v))
+    return by_autograd, by_rule
+
+
+def holds(rule: Rule, seeds: tuple[int, ...] = SEEDS) -> bool:
+    """Whether the rule gives autograd's J^T v, in shape and value, for every input and seed."""
+    for seed in seeds:
+        by_autograd, by_rule = products(rule, seed)
+        if len(by_rule) != len(by_autograd) or not all(
+            mine.shape == theirs.shape and torch.allclose(mine, theirs, **TOLERANCE)
+            for mine, theirs in zip(by_rule, by_autograd, strict=True)
+        ):
+            return False
+    return True
+
+
+# --- the table ----------------------------------------------------------------------------------
+
+
+def _math(latex: str) -> str:
+    """Inline math that KaTeX keeps on one line: it breaks lines only outside braces."""
+    return rf"\({{{latex}}}\)"
+
+
+def _shapes(rule: Rule) -> str:
+    """``a, b, y, v ∈ ℝⁿ``: names grouped by space, then which inputs must be positive."""
+    groups: dict[str, list[str]] = {}
+    for name, space in [
+        *((arg.name, arg.space) for arg in rule.args),
+        (rule.output, rule.output_space),
+        (rule.v, rule.output_space),
+    ]:
+        groups.setdefault(space, []).append(name)
+    cells = [_math(rf"{', '.join(names)} \in {space}") for space, names in groups.items()]
+    positive = [arg.name for arg in rule.args if arg.positive]
+    if positive:
+        cells.append(_math(f"{', '.join(positive)} > 0"))
+    return "<br>".join(cells)
+
+
+def table(rules: tuple[Rule, ...] = RULES) -> str:
+    """The Markdown table: one row per rule; no code fences, inline math only."""
+    lines = [
+        r"| Operation | Forward | Shapes | Backward: \(J^{\intercal} v\) for each input |",
+        "| --- | --- | --- | --- |",
+    ]
+    for rule in rules:
+        backward = "<br>".join(
+            _math(rf"\bar{{{arg.name}}} = {latex}")
+            for arg, latex in zip(rule.args, rule.vjps, strict=True)
+        )
+        lines.append(
+            f"| {rule.name}<br>`{rule.torch}` | {_math(rule.forward)} | {_shapes(rule)} "
+            f"| {backward} |"
+        )
+    return "\n".join(lines)
+
+
+def expand_table(markdown: str) -> str:
+    """The page with its marker line, if any, replaced by the table."""
+    return _MARKER_LINE.sub(lambda _: table(), markdown)
