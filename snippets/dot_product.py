@@ -1,4 +1,5 @@
 """The gradient of y = x . x, a scalar function of a vector."""
+
 import torch
 
 x = torch.arange(4.0, requires_grad=True)

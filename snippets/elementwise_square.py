@@ -1,4 +1,5 @@
 """y = x * x is a vector, so backward needs a vector v; it computes J^T v."""
+
 import torch
 
 x = torch.arange(3.0, requires_grad=True)

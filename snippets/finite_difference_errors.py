@@ -1,4 +1,5 @@
 """Finite-difference errors of f(x) = 3x^2 - 4x at x = 1, in two precisions."""
+
 import torch
 
 

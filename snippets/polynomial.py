@@ -1,4 +1,5 @@
 """y = 2x^4 + x^3 + 3x^2 + 5x + 1 at x = 2, and its derivative by autograd."""
+
 import torch
 
 x = torch.tensor(2.0, requires_grad=True)

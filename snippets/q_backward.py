@@ -1,4 +1,5 @@
 """Q = 3a^3 - b^2 for vectors a and b; backward(gradient=v) gives J^T v."""
+
 import torch
 
 a = torch.tensor([2.0, 3.0], requires_grad=True)

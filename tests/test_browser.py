@@ -107,8 +107,11 @@ def fonts_ready_ms(tab) -> float:
 def serious_accessibility_violations(tab) -> list[str]:
     tab.add_script_tag(path=str(AXE))
     violations = tab.evaluate("axe.run(document, {resultTypes: ['violations']})")["violations"]
-    return [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-            for v in violations if v["impact"] in ("serious", "critical")]
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+    ]
 
 
 @pytest.mark.parametrize("page", SITE_PAGES)
@@ -128,7 +131,8 @@ def test_page_reads_correctly_in_light_and_dark_mode(open_page, base_url, page):
         katexFont: document.fonts.check('16px KaTeX_Main'),
     })""")
     assert math["typeset"] == math["blocks"], "every math element is typeset"
-    assert math["errors"] == 0 and not math["raw"], "no KaTeX error, no raw TeX on the page"
+    assert math["errors"] == 0, "no KaTeX error on the page"
+    assert not math["raw"], "no raw TeX on the page"
     assert math["katexFont"] or not math["blocks"], "KaTeX's fonts load from the site"
 
     images = tab.evaluate("""Array.from(document.querySelectorAll('article img')).map(i => ({
@@ -149,8 +153,12 @@ def test_page_reads_correctly_in_light_and_dark_mode(open_page, base_url, page):
     assert serious_accessibility_violations(tab) == [], "dark mode is accessible too"
     tab.screenshot(path=OUT / "screenshots" / f"{name}-dark.png", full_page=True)
 
-    REPORT[page] = {"fonts_ready_ms": typeset_ms, "images": len(images),
-                    "requests": len(tab.requests), "math_elements": math["blocks"]}
+    REPORT[page] = {
+        "fonts_ready_ms": typeset_ms,
+        "images": len(images),
+        "requests": len(tab.requests),
+        "math_elements": math["blocks"],
+    }
 
 
 def test_search_finds_the_jacobians_page(open_page):
@@ -177,8 +185,9 @@ def test_copy_button_copies_runnable_code_without_prompts_or_output(open_page):
     assert not any(">>>" in c or "Traceback" in c for c in copied)
     output_buttons = tab.locator("div.language-text button.md-code__button")
     assert output_buttons.count() > 0
-    assert not any(button.is_visible() for button in output_buttons.all()), \
+    assert not any(button.is_visible() for button in output_buttons.all()), (
         "output blocks offer no copy button"
+    )
 
 
 def linkcheck(url: str, tmp_path: Path) -> subprocess.CompletedProcess:
@@ -186,9 +195,16 @@ def linkcheck(url: str, tmp_path: Path) -> subprocess.CompletedProcess:
     config = tmp_path / "linkcheckerrc"
     config.write_text("[checking]\nmaxrequestspersecond=1000\n\n[AnchorCheck]\n")
     return subprocess.run(
-        [Path(sys.executable).with_name("linkchecker"), "--config", str(config), "--no-status",
-         "--no-robots", url],
-        capture_output=True, text=True,
+        [
+            Path(sys.executable).with_name("linkchecker"),
+            "--config",
+            str(config),
+            "--no-status",
+            "--no-robots",
+            url,
+        ],
+        capture_output=True,
+        text=True,
     )
 
 

@@ -1,5 +1,6 @@
 """Figures are drawn from the real computations of the snippets."""
 
+import pytest
 import torch
 
 from tutorial_tools import figures
@@ -19,20 +20,20 @@ def test_graph_follows_grad_fn_with_torch_names_and_leaf_names():
 
 def test_graph_renders_to_svg_and_bad_dot_fails_loudly():
     assert b"<svg" in render_svg("digraph { a -> b }")
-    try:
+    with pytest.raises(RuntimeError, match="rendering the autograd graph failed"):
         render_svg("digraph { a -> ")
-    except RuntimeError as error:
-        assert "rendering the autograd graph failed" in str(error)
-    else:
-        raise AssertionError("malformed DOT must fail")
 
 
 def test_figures_are_cached_by_their_inputs(tmp_path, monkeypatch):
     monkeypatch.setattr(figures, "CACHE", tmp_path)
     drawn = []
-    monkeypatch.setattr(figures, "FIGURES", {
-        "img/tangent.svg": (lambda: drawn.append(1) or b"<svg/>", "finite_differences.py"),
-    })
+    monkeypatch.setattr(
+        figures,
+        "FIGURES",
+        {
+            "img/tangent.svg": (lambda: drawn.append(1) or b"<svg/>", "finite_differences.py"),
+        },
+    )
     assert figures.generated() == {"img/tangent.svg": b"<svg/>"}
     assert figures.generated() == {"img/tangent.svg": b"<svg/>"}
     assert drawn == [1]

@@ -18,8 +18,9 @@ WITH_CODE = [page for page in PAGES if parsed(page).examples]
 
 def execute(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """Run top to bottom in a fresh kernel, from the repository root (as mkdocs-jupyter does)."""
-    NotebookClient(notebook, timeout=120, kernel_name="python3",
-                   resources={"metadata": {"path": str(ROOT)}}).execute()
+    NotebookClient(
+        notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}}
+    ).execute()
     return notebook
 
 
@@ -41,22 +42,36 @@ def code_cells(notebook):
 
 def test_the_walkthrough_is_committed_without_outputs():
     for cell in code_cells(nbformat.read(WALKTHROUGH, as_version=4)):
-        assert cell.outputs == [] and cell.execution_count is None
+        assert cell.outputs == []
+        assert cell.execution_count is None
 
 
 def test_the_walkthrough_cells_are_the_worked_examples_verbatim():
     cells = [cell.source.strip() for cell in code_cells(nbformat.read(WALKTHROUGH, as_version=4))]
-    snippets = [(ROOT / "snippets" / name).read_text(encoding="utf-8").strip() for name in (
-        "finite_differences.py", "polynomial.py", "dot_product.py", "sum.py",
-        "elementwise_square.py", "q_backward.py")]
+    snippets = [
+        (ROOT / "snippets" / name).read_text(encoding="utf-8").strip()
+        for name in (
+            "finite_differences.py",
+            "polynomial.py",
+            "dot_product.py",
+            "sum.py",
+            "elementwise_square.py",
+            "q_backward.py",
+        )
+    ]
     assert cells == snippets
 
 
 def test_the_walkthrough_prints_the_seed_numbers():
     outputs = [printed(cell) for cell in code_cells(execute(nbformat.read(WALKTHROUGH, 4)))]
     assert outputs[0].splitlines() == [
-        f"h=1e-0{k}, numerical limit={value}" for k, value in zip(range(1, 8), (
-            "2.300000", "2.030000", "2.003000", "2.000300", "2.000030", "2.000003", "2.000000"))]
+        f"h=1e-0{k}, numerical limit={value}"
+        for k, value in zip(
+            range(1, 8),
+            ("2.300000", "2.030000", "2.003000", "2.000300", "2.000030", "2.000003", "2.000000"),
+            strict=True,
+        )
+    ]
     assert outputs[1:] == [
         "tensor(63., grad_fn=<AddBackward0>)\ntensor(93.)\n",
         "None\ntensor(14., grad_fn=<DotBackward0>)\ntensor([0., 2., 4., 6.])\n"
@@ -77,12 +92,16 @@ def test_generated_notebook_keeps_prose_math_and_links():
     notebook = page_to_notebook(text, parsed(page), url_of(page), SITE_URL)
     markdown = "\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
     assert markdown.startswith("# Jacobians and vector-Jacobian products")
-    assert "$J^{\\intercal} v$" in markdown and "\\(" not in markdown
-    assert "\\begin{bmatrix}" in markdown and "derivation:" not in markdown
+    assert "$J^{\\intercal} v$" in markdown
+    assert "\\(" not in markdown
+    assert "\\begin{bmatrix}" in markdown
+    assert "derivation:" not in markdown
     assert f"]({SITE_URL}#the-jacobian-convention-used-on-every-page)" in markdown
-    assert f"({SITE_URL}img/graph-q.svg)" in markdown and "{ .figure }" not in markdown
+    assert f"({SITE_URL}img/graph-q.svg)" in markdown
+    assert "{ .figure }" not in markdown
     assert "```text" not in markdown, "outputs come from running the notebook"
-    assert '!!! abstract' not in markdown and "**What you will learn**" in markdown
+    assert "!!! abstract" not in markdown
+    assert "**What you will learn**" in markdown
 
 
 @pytest.mark.parametrize("page", WITH_CODE)

@@ -48,7 +48,7 @@ def run_page(text, expander, updater=None):
 
 
 def test_finds_fences_whatever_their_indentation_and_attributes(expander):
-    text = page('''
+    text = page("""
         ```python title="plain.py"
         a = 1
         ```
@@ -77,7 +77,7 @@ def test_finds_fences_whatever_their_indentation_and_attributes(expander):
             ```text
             20
             ```
-    ''')
+    """)
     parsed, failures = run_page(text, expander)
     assert [f.line for f in parsed.fences] == [1, 7, 13, 17, 23, 26]
     assert len(parsed.examples) == 4
@@ -86,7 +86,8 @@ def test_finds_fences_whatever_their_indentation_and_attributes(expander):
 
 
 def test_one_namespace_per_page_in_page_order(expander):
-    _, failures = run_page(page('''
+    _, failures = run_page(
+        page("""
         ```python
         total = 1
         ```
@@ -97,12 +98,15 @@ def test_one_namespace_per_page_in_page_order(expander):
         ```text
         2
         ```
-    '''), expander)
+    """),
+        expander,
+    )
     assert failures == []
 
 
 def test_snippet_include_is_expanded_and_run(expander):
-    parsed, failures = run_page(page('''
+    parsed, failures = run_page(
+        page("""
         ```python title="snippets/hello.py"
         --8<-- "snippets/hello.py"
         ```
@@ -110,20 +114,26 @@ def test_snippet_include_is_expanded_and_run(expander):
         ```text
         hello from a snippet
         ```
-    '''), expander)
+    """),
+        expander,
+    )
     assert failures == []
     assert parsed.examples[0].filename.endswith("snippets/hello.py")
 
 
 def test_missing_include_names_page_line_and_path(expander):
     with pytest.raises(PageError, match=r"docs/page\.md:3: snippet include not found.*nope\.py"):
-        parse_page(page('''
+        parse_page(
+            page("""
             Text.
 
             ```python
             --8<-- "snippets/nope.py"
             ```
-        '''), "docs/page.md", expander)
+        """),
+            "docs/page.md",
+            expander,
+        )
 
 
 def test_include_outside_a_fence_is_refused(expander):
@@ -156,7 +166,8 @@ def test_display_only_fences_are_counted_not_run(expander):
 
 
 def test_wrong_output_fails_with_page_line_and_diff(expander):
-    _, failures = run_page(page('''
+    _, failures = run_page(
+        page("""
         # Title
 
         ```python
@@ -166,7 +177,9 @@ def test_wrong_output_fails_with_page_line_and_diff(expander):
         ```text
         3
         ```
-    '''), expander)
+    """),
+        expander,
+    )
     assert len(failures) == 1
     assert failures[0].startswith("docs/page.md:3: the output shown differs")
     assert "--- shown at docs/page.md:7" in failures[0]
@@ -175,8 +188,10 @@ def test_wrong_output_fails_with_page_line_and_diff(expander):
 
 def test_output_printed_but_not_shown_fails(expander):
     _, failures = run_page("```python\nprint('surprise')\n```\n", expander)
-    assert failures == ["docs/page.md:1: the code printed output but the page shows none:\n"
-                        "surprise\nRun `make update-outputs` to add it from the real run."]
+    assert failures == [
+        "docs/page.md:1: the code printed output but the page shows none:\n"
+        "surprise\nRun `make update-outputs` to add it from the real run."
+    ]
 
 
 def test_shown_output_that_is_not_printed_fails(expander):
@@ -185,14 +200,17 @@ def test_shown_output_that_is_not_printed_fails(expander):
 
 
 def test_unexpected_exception_fails_with_traceback_into_the_page(expander):
-    _, failures = run_page(page('''
+    _, failures = run_page(
+        page("""
         Prose.
 
         ```python
         a = 1
         b = a / 0
         ```
-    '''), expander)
+    """),
+        expander,
+    )
     assert failures[0].startswith("docs/page.md:3: the code raised unexpectedly:")
     assert 'File "docs/page.md", line 5' in failures[0]
     assert "b = a / 0" in failures[0]
@@ -201,12 +219,12 @@ def test_unexpected_exception_fails_with_traceback_into_the_page(expander):
 
 def test_exception_in_snippet_points_into_the_snippet_file(expander):
     _, failures = run_page('```python\n--8<-- "snippets/boom.py"\n```\n', expander)
-    assert "snippets/boom.py\", line 2" in failures[0]
+    assert 'snippets/boom.py", line 2' in failures[0]
     assert "ValueError: boom" in failures[0]
 
 
 def test_expected_exception_is_compared_with_its_message(expander):
-    text = page('''
+    text = page("""
         ```python
         print("before")
         raise ValueError("the exact message")
@@ -218,7 +236,7 @@ def test_expected_exception_is_compared_with_its_message(expander):
           ...
         ValueError: {message}
         ```
-    ''')
+    """)
     assert run_page(text.format(message="the exact message"), expander)[1] == []
     failures = run_page(text.format(message="another message"), expander)[1]
     assert "-ValueError: another message\n+ValueError: the exact message" in failures[0]
@@ -226,7 +244,8 @@ def test_expected_exception_is_compared_with_its_message(expander):
 
 def test_update_rewrites_inserts_and_removes_output_blocks(tmp_path, expander):
     path = tmp_path / "page.md"
-    path.write_text(page('''
+    path.write_text(
+        page("""
         ```python
         print("new")
         ```
@@ -250,15 +269,18 @@ def test_update_rewrites_inserts_and_removes_output_blocks(tmp_path, expander):
         ```
 
         End.
-    '''))
+    """)
+    )
     updater = OutputUpdater(enabled=True)
     parsed = parse_page(path.read_text(), str(path), expander)
     namespace = {}
     assert [check(example, namespace, str(path), updater) for example in parsed.examples] == [
-        None, None, None,
+        None,
+        None,
+        None,
     ]
     updater.apply()
-    assert path.read_text() == page('''
+    assert path.read_text() == page("""
         ```python
         print("new")
         ```
@@ -282,7 +304,7 @@ def test_update_rewrites_inserts_and_removes_output_blocks(tmp_path, expander):
         ```
 
         End.
-    ''')
+    """)
     rerun = parse_page(path.read_text(), str(path), expander)
     assert all(check(example, {}, str(path), OutputUpdater()) is None for example in rerun.examples)
 
@@ -300,8 +322,9 @@ def test_find_fences_dedents_bodies_inside_containers():
 
 def test_pytest_reports_a_wrong_output_and_update_outputs_fixes_it(pytester):
     """End to end, through sybil and pytest, as `make test` and `make update-outputs` run it."""
-    pytester.makefile(".yml", mkdocs="markdown_extensions:\n  - pymdownx.snippets:\n"
-                                     "      check_paths: true\n")
+    pytester.makefile(
+        ".yml", mkdocs="markdown_extensions:\n  - pymdownx.snippets:\n      check_paths: true\n"
+    )
     pytester.makeconftest(
         "from pathlib import Path\nfrom sybil import Sybil\n"
         "from tutorial_tools.page_examples import PageParser\n"
@@ -322,7 +345,9 @@ def test_pytest_reports_a_wrong_output_and_update_outputs_fixes_it(pytester):
 
 
 def test_warnings_are_part_of_the_output(expander):
-    text = "```python\nimport warnings\nprint('a')\nwarnings.warn('careful')\n```\n```text\n{}\n```\n"
+    text = (
+        "```python\nimport warnings\nprint('a')\nwarnings.warn('careful')\n```\n```text\n{}\n```\n"
+    )
     assert run_page(text.format("a\nUserWarning: careful"), expander)[1] == []
     assert "+UserWarning: careful" in run_page(text.format("a"), expander)[1][0]
 

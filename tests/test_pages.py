@@ -35,7 +35,7 @@ def test_page_ends_with_exercises_whose_solutions_run_and_show_output(page):
     text = (ROOT / page).read_text(encoding="utf-8")
     headings = re.findall(r"^## (.+)$", text, flags=re.M)
     assert headings[-1] == "Exercises"
-    exercises = text[text.index("\n## Exercises\n"):]
+    exercises = text[text.index("\n## Exercises\n") :]
     solutions = exercises.split('??? success "Solution"')[1:]
     assert len(solutions) >= 2
     start = text.index("\n## Exercises\n")

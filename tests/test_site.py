@@ -1,10 +1,10 @@
 """The built site: strict build, and what a reader sees is exactly what the doctests ran."""
 
 import html
-from importlib.metadata import version
 import re
 import shutil
 from html.parser import HTMLParser
+from importlib.metadata import version
 from pathlib import Path
 
 import pytest
@@ -81,8 +81,11 @@ def test_katex_fonts_are_copied(site):
 def test_every_generated_figure_is_an_svg_shown_on_one_page(site, figure):
     svg = (site / figure).read_text(encoding="utf-8")
     assert "<svg" in svg
-    showing = [page for page in PAGES if re.search(rf'<img [^>]*src="(\.\./)?{figure}"',
-                                                   built_html(site, page))]
+    showing = [
+        page
+        for page in PAGES
+        if re.search(rf'<img [^>]*src="(\.\./)?{figure}"', built_html(site, page))
+    ]
     assert len(showing) == 1, showing
 
 
@@ -113,8 +116,7 @@ def test_a_broken_page_fails_the_build_with_its_name(tmp_path, bad_page, message
     (ROOT / ".cache").mkdir(exist_ok=True)
     (project / ".cache").symlink_to(ROOT / ".cache")  # executed notebooks, figures, math
     (project / "docs" / "broken.md").write_text(f"# Broken\n\n{bad_page}")
-    config = (project / "mkdocs.yml").read_text().replace(
-        "nav:\n", "nav:\n  - Broken: broken.md\n")
+    config = (project / "mkdocs.yml").read_text().replace("nav:\n", "nav:\n  - Broken: broken.md\n")
     (project / "mkdocs.yml").write_text(config)
 
     result = mkdocs_build(project, tmp_path / "site")
@@ -125,7 +127,8 @@ def test_a_broken_page_fails_the_build_with_its_name(tmp_path, bad_page, message
 @pytest.mark.parametrize("page", [page for page in PAGES if parsed(page).examples])
 def test_pages_with_outputs_state_the_torch_they_were_verified_with(site, page):
     stamp = re.search(r"Outputs verified with torch ([^<]+)<", built_html(site, page))
-    assert stamp and stamp[1] == version("torch")
+    assert stamp, "no torch version on the page"
+    assert stamp[1] == version("torch")
 
 
 def test_the_contributor_guide_is_on_the_site(site):

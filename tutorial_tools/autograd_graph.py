@@ -51,8 +51,10 @@ def to_dot(output: torch.Tensor, names: dict[str, torch.Tensor], output_name: st
         variable = getattr(node, "variable", None)
         if variable is not None:
             name = leaf_names.get(id(variable), "leaf")
-            lines.append(f'  {node_id(variable)} [label="{name}\\n{_describe(variable)}", '
-                         'fillcolor="#bbdefb"];')
+            lines.append(
+                f'  {node_id(variable)} [label="{name}\\n{_describe(variable)}", '
+                'fillcolor="#bbdefb"];'
+            )
             lines.append(f"  {node_id(node)} -> {node_id(variable)};")
         for child, _ in node.next_functions:
             if child is not None:

@@ -38,8 +38,14 @@ OUT = ROOT / "build"
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 COMPRESSIBLE = ("text/", "javascript", "json", "svg", "xml")
-GOALS = {"doctests": 2.0, "build": 3.0, "reload_s": 2.0, "page_kb": 1000, "math_ms": 500,
-         "lighthouse": 95}
+GOALS = {
+    "doctests": 2.0,
+    "build": 3.0,
+    "reload_s": 2.0,
+    "page_kb": 1000,
+    "math_ms": 500,
+    "lighthouse": 95,
+}
 
 
 def seconds(command: list[str], cwd: Path = ROOT, before=None) -> float:
@@ -70,9 +76,13 @@ def reload_seconds(page: Path) -> float:
     with socket.socket() as probe:  # a free port
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    server = subprocess.Popen([*MKDOCS, "serve", "--dev-addr", f"127.0.0.1:{port}"], cwd=ROOT,
-                              env={**ENV, "SITE_URL": f"http://127.0.0.1:{port}/"},
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [*MKDOCS, "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        cwd=ROOT,
+        env={**ENV, "SITE_URL": f"http://127.0.0.1:{port}/"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}/{page.stem}/"
     original = page.read_text(encoding="utf-8")
     try:
@@ -82,10 +92,10 @@ def reload_seconds(page: Path) -> float:
             marker = f"bench-marker-{run}-{time.time_ns()}"
             start = time.perf_counter()
             page.write_text(original + f"\n{marker}\n", encoding="utf-8")
-            _wait_for(lambda: marker in _get(url), timeout=60)
+            _wait_for(lambda marker=marker: marker in _get(url), timeout=60)
             times.append(time.perf_counter() - start)
             page.write_text(original, encoding="utf-8")
-            _wait_for(lambda: marker not in _get(url), timeout=60)
+            _wait_for(lambda marker=marker: marker not in _get(url), timeout=60)
         return statistics.median(times)
     finally:
         page.write_text(original, encoding="utf-8")
@@ -143,22 +153,25 @@ def page_loads(site: Path, paths: list[str]) -> dict[str, dict]:
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
-                executable_path=CHROMIUM, args=["--no-sandbox", "--disable-background-networking"])
+                executable_path=CHROMIUM, args=["--no-sandbox", "--disable-background-networking"]
+            )
             for path in paths:
                 sizes, ready = [], []
                 for _ in range(RUNS):
                     context = browser.new_context()
                     tab = context.new_page()
                     responses = []
-                    tab.on("response", lambda response: responses.append(response))
+                    tab.on("response", lambda response, seen=responses: seen.append(response))
                     tab.goto(base + path, wait_until="load")
                     ready.append(tab.evaluate("document.fonts.ready.then(() => performance.now())"))
                     tab.wait_for_load_state("networkidle")
                     sizes.append(sum(_compressed_size(r) for r in responses))
                     context.close()
-                results[path or "/"] = {"kb": statistics.median(sizes) / 1000,
-                                        "fonts_ready_ms": statistics.median(ready),
-                                        **_lighthouse(base + path)}
+                results[path or "/"] = {
+                    "kb": statistics.median(sizes) / 1000,
+                    "fonts_ready_ms": statistics.median(ready),
+                    **_lighthouse(base + path),
+                }
             browser.close()
     finally:
         server.shutdown()
@@ -181,10 +194,20 @@ def _lighthouse(url: str) -> dict[str, float]:
     scores = {"performance": [], "accessibility": []}
     for _ in range(RUNS):
         result = subprocess.run(
-            [str(LIGHTHOUSE), url, "--quiet", "--output=json", "--output-path=stdout",
-             "--only-categories=performance,accessibility",
-             "--chrome-flags=--headless=new --no-sandbox --disable-background-networking"],
-            env={**ENV, "CHROME_PATH": CHROMIUM}, capture_output=True, text=True, check=True)
+            [
+                str(LIGHTHOUSE),
+                url,
+                "--quiet",
+                "--output=json",
+                "--output-path=stdout",
+                "--only-categories=performance,accessibility",
+                "--chrome-flags=--headless=new --no-sandbox --disable-background-networking",
+            ],
+            env={**ENV, "CHROME_PATH": CHROMIUM},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         categories = json.loads(result.stdout)["categories"]
         for name in scores:
             scores[name].append(round(categories[name]["score"] * 100))
@@ -193,10 +216,13 @@ def _lighthouse(url: str) -> dict[str, float]:
 
 def main() -> None:
     pages = [path.relative_to(ROOT / "docs") for path in sorted((ROOT / "docs").rglob("*.md"))]
-    report: dict = {"date": date.today().isoformat(), "runs": RUNS,
-                    "machine": f"{os.cpu_count()} cores, "
-                               f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f}"
-                               f" GiB, {platform.machine()}, Python {platform.python_version()}"}
+    report: dict = {
+        "date": date.today().isoformat(),
+        "runs": RUNS,
+        "machine": f"{os.cpu_count()} cores, "
+        f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f}"
+        f" GiB, {platform.machine()}, Python {platform.python_version()}",
+    }
     report["doctests_s"] = seconds([PYTHON, "-m", "pytest", "docs", "-q", "-p", "no:cacheprovider"])
     report["doctests_floor_s"] = seconds([PYTHON, "-c", "import torch, sybil"])
     with tempfile.TemporaryDirectory() as temporary:
@@ -205,8 +231,9 @@ def main() -> None:
         report["build_cold_s"] = seconds(build, before=clear_caches)
         report["build_warm_s"] = seconds(build)
         floor = stock_project(Path(temporary) / "floor")
-        report["build_floor_s"] = seconds([*MKDOCS, "build", "--site-dir", str(floor / "site")],
-                                          cwd=floor)
+        report["build_floor_s"] = seconds(
+            [*MKDOCS, "build", "--site-dir", str(floor / "site")], cwd=floor
+        )
         report["reload_s"] = reload_seconds(ROOT / "docs" / "gradients-of-scalar-functions.md")
         paths = ["" if p.stem == "index" else f"{p.with_suffix('').as_posix()}/" for p in pages]
         paths += ["notebooks/walkthrough/"]
@@ -237,8 +264,10 @@ def table(report: dict) -> str:
         "| --- | --- | --- | --- | --- |",
     ]
     for path, page in report["pages"].items():
-        rows.append(f"| {path} | {page['kb']:.0f} kB | {page['fonts_ready_ms']:.0f} ms | "
-                    f"{page['performance']:.0f} | {page['accessibility']:.0f} |")
+        rows.append(
+            f"| {path} | {page['kb']:.0f} kB | {page['fonts_ready_ms']:.0f} ms | "
+            f"{page['performance']:.0f} | {page['accessibility']:.0f} |"
+        )
     rows.append("")
     rows.append("Goals per page: ≤ 1000 kB, math ready ≤ 500 ms, Lighthouse ≥ 95 for both.")
     return "\n".join(rows)

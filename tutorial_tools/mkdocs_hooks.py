@@ -35,9 +35,12 @@ def _katex_files(config) -> list[File]:
         raise PluginError(f"KaTeX is missing at {root}: run `npm ci` (or `make setup`)")
     sources = [root / "katex.min.css", *sorted((root / "fonts").iterdir())]
     return [
-        File(str(source.relative_to(root)), src_dir=str(root),
-             dest_dir=str(Path(config["site_dir"]) / KATEX_DIR),
-             use_directory_urls=config["use_directory_urls"])
+        File(
+            str(source.relative_to(root)),
+            src_dir=str(root),
+            dest_dir=str(Path(config["site_dir"]) / KATEX_DIR),
+            use_directory_urls=config["use_directory_urls"],
+        )
         for source in sources
     ]
 
@@ -92,25 +95,31 @@ def _notebook_links(page, config) -> str:
     repository = config["repo_url"].rstrip("/").removeprefix("https://github.com/")
     colab = f"https://colab.research.google.com/github/{repository}/blob/notebooks/{path}"
     torch = version("torch")  # of the environment that builds and tests the site
-    return (f'<p class="notebook-links"><a href="{get_relative_url(path, page.url)}" download>'
-            f'Download notebook</a> <a href="{colab}">Open in Colab</a> '
-            f'<span class="verified-with">Outputs verified with torch {torch}</span></p>')
+    return (
+        f'<p class="notebook-links"><a href="{get_relative_url(path, page.url)}" download>'
+        f'Download notebook</a> <a href="{colab}">Open in Colab</a> '
+        f'<span class="verified-with">Outputs verified with torch {torch}</span></p>'
+    )
 
 
 def on_post_page(output: str, page, config) -> str:
     """Typeset the page's math (and link KaTeX's stylesheet only where there is math), offer its
     notebook, and name the theme's search dialog for screen readers."""
-    output = output.replace('data-md-component="search" role="dialog"',
-                            'data-md-component="search" role="dialog" aria-label="Search"')
+    output = output.replace(
+        'data-md-component="search" role="dialog"',
+        'data-md-component="search" role="dialog" aria-label="Search"',
+    )
     notebook = page.file.src_uri.endswith(".ipynb")
     if notebook:  # its code cells scroll sideways: keyboard users must be able to reach them
-        output = output.replace('<div class="highlight-ipynb',
-                                '<div tabindex="0" class="highlight-ipynb')
+        output = output.replace(
+            '<div class="highlight-ipynb', '<div tabindex="0" class="highlight-ipynb'
+        )
     links = _notebook_links(page, config)
     if links:
         output = re.sub(r"(</h1>)", lambda m: m[1] + links, output, count=1)
-    source = Path(page.file.abs_src_path).read_text(encoding="utf-8") if page.file.abs_src_path \
-        else ""
+    source = (
+        Path(page.file.abs_src_path).read_text(encoding="utf-8") if page.file.abs_src_path else ""
+    )
     typeset_math = typeset.typeset_notebook if notebook else typeset.typeset_page
     try:
         output, count = typeset_math(output, page.file.src_uri, source)

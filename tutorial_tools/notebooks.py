@@ -15,16 +15,18 @@ import nbformat
 from tutorial_tools import derivations, vjp_rules
 from tutorial_tools.page_examples import Page
 
-SETUP = '''\
+SETUP = """\
 # Setup: print warnings as the site shows them ("Category: message").
 import warnings
 
 warnings.simplefilter("always")
 warnings.formatwarning = lambda message, category, *args, **kwargs: (
     f"{category.__name__}: {message}\\n"
-)'''
+)"""
 
-_ADMONITION = re.compile(r'^(?P<indent>[ \t]*)(?:!!!|\?\?\?\+?) (?P<kind>\w+)(?: "(?P<title>[^"]*)")?\s*$')
+_ADMONITION = re.compile(
+    r'^(?P<indent>[ \t]*)(?:!!!|\?\?\?\+?) (?P<kind>\w+)(?: "(?P<title>[^"]*)")?\s*$'
+)
 _ATTRIBUTES = re.compile(r"\)\{[^}\n]*\}")
 _LINK = re.compile(r"(?P<bang>!?)\[(?P<text>[^\]]*)\]\((?P<target>[^)\s]+)\)")
 
@@ -60,7 +62,9 @@ def _markdown(text: str, page_url: str, site_url: str) -> str:
     return _LINK.sub(absolute, text).strip("\n")
 
 
-def page_to_notebook(text: str, parsed: Page, page_url: str, site_url: str) -> nbformat.NotebookNode:
+def page_to_notebook(
+    text: str, parsed: Page, page_url: str, site_url: str
+) -> nbformat.NotebookNode:
     """The notebook of a page: ``parsed`` is the page as the doctests parsed it."""
     cells = [nbformat.v4.new_code_cell(SETUP, metadata={"tags": ["setup"]})]
     examples = {id(example.code_fence): example for example in parsed.examples}
@@ -69,24 +73,28 @@ def page_to_notebook(text: str, parsed: Page, page_url: str, site_url: str) -> n
         example = examples.get(id(fence))
         if example is None and fence.language != "text":
             continue  # display-only fences stay inside the Markdown
-        prose = _markdown(text[position:fence.start], page_url, site_url)
+        prose = _markdown(text[position : fence.start], page_url, site_url)
         if prose:
             cells.append(nbformat.v4.new_markdown_cell(prose))
         position = fence.end
         if example is not None:
-            raises = example.output_fence is not None and \
-                "Traceback (most recent call last):" in example.output_fence.body
+            raises = (
+                example.output_fence is not None
+                and "Traceback (most recent call last):" in example.output_fence.body
+            )
             metadata = {"tags": ["raises-exception"]} if raises else {}
             cells.append(nbformat.v4.new_code_cell(example.code.rstrip("\n"), metadata=metadata))
     prose = _markdown(text[position:], page_url, site_url)
     if prose:
         cells.append(nbformat.v4.new_markdown_cell(prose))
     notebook = nbformat.v4.new_notebook(cells=cells)
-    notebook.metadata.update({
-        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
-        "language_info": {"name": "python"},
-        "colab": {"provenance": []},
-    })
+    notebook.metadata.update(
+        {
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+            "language_info": {"name": "python"},
+            "colab": {"provenance": []},
+        }
+    )
     for index, cell in enumerate(notebook.cells):
         cell["id"] = f"cell-{index}"  # stable ids: the same page gives the same notebook
     return notebook

@@ -125,13 +125,23 @@ def find_fences(text: str, page: str) -> list[Fence]:
         if end == len(lines):
             raise PageError(f"{page}:{index + 1}: code fence {marker}{info} is never closed")
         raw_body = lines[index + 1 : end]
-        body = "".join(line[len(indent) :] if line.startswith(indent) else line.lstrip(" \t")
-                       for line in raw_body)
-        fences.append(Fence(
-            line=index + 1, start=offsets[index], end=offsets[end + 1],
-            body_start=offsets[index + 1], body_end=offsets[end],
-            indent=indent, language=_language(info), info=info, body=body,
-        ))
+        body = "".join(
+            line[len(indent) :] if line.startswith(indent) else line.lstrip(" \t")
+            for line in raw_body
+        )
+        fences.append(
+            Fence(
+                line=index + 1,
+                start=offsets[index],
+                end=offsets[end + 1],
+                body_start=offsets[index + 1],
+                body_end=offsets[end],
+                indent=indent,
+                language=_language(info),
+                info=info,
+                body=body,
+            )
+        )
         index = end + 1
     return fences
 
@@ -184,8 +194,9 @@ class SnippetExpander:
     def expand(self, body: str, where: str) -> str:
         if not any(_INCLUDE.match(line) for line in body.splitlines()):
             return body
-        md = markdown.Markdown(extensions=["pymdownx.snippets"],
-                               extension_configs={"pymdownx.snippets": self.options})
+        md = markdown.Markdown(
+            extensions=["pymdownx.snippets"], extension_configs={"pymdownx.snippets": self.options}
+        )
         try:
             lines = md.preprocessors["snippet"].run(body.splitlines())
         except SnippetMissingError as error:
@@ -213,8 +224,10 @@ def parse_page(text: str, page: str, expander: SnippetExpander) -> Page:
         where = f"{page}:{fence.line}"
         if fence.language in PYTHON_LANGUAGES:
             if fence.body.lstrip().startswith(">>>"):
-                raise PageError(f"{where}: '>>>' prompts are not run here; write a python block "
-                                "followed by a text block holding its output")
+                raise PageError(
+                    f"{where}: '>>>' prompts are not run here; write a python block "
+                    "followed by a text block holding its output"
+                )
             source = expander.source_of(fence.body)
             code = expander.expand(fence.body, where)
             filename, first_line = (source, 1) if source else (page, fence.line + 1)
@@ -232,8 +245,10 @@ def parse_page(text: str, page: str, expander: SnippetExpander) -> Page:
             previous = None
             continue
         if fence.language == "pycon":
-            raise PageError(f"{where}: pycon blocks are not run here; write a python block "
-                            "followed by a text block holding its output")
+            raise PageError(
+                f"{where}: pycon blocks are not run here; write a python block "
+                "followed by a text block holding its output"
+            )
         raise PageError(
             f"{where}: code fence language {fence.language or '(none)'!r} is neither run "
             f"({', '.join(sorted(PYTHON_LANGUAGES))}), an output ({', '.join(OUTPUT_LANGUAGES)}) "
@@ -249,8 +264,9 @@ def _normalise(output: str) -> str:
 def output_matches(shown: str, printed: str) -> bool:
     """Whether a shown output block agrees with what the code printed."""
     shown, printed = _normalise(shown), _normalise(printed)
-    return shown == printed or (ELLIPSIS in shown and _CHECKER.check_output(
-        shown + "\n", printed + "\n", doctest.ELLIPSIS))
+    return shown == printed or (
+        ELLIPSIS in shown and _CHECKER.check_output(shown + "\n", printed + "\n", doctest.ELLIPSIS)
+    )
 
 
 def run(example: CodeExample, namespace: dict) -> str:
@@ -271,13 +287,15 @@ def run(example: CodeExample, namespace: dict) -> str:
         except Exception as error:  # noqa: BLE001 - any error of the page's code is reported
             shown = example.output_fence.body if example.output_fence else ""
             if TRACEBACK_HEADER not in shown:
-                frames = traceback.format_exception(type(error), error,
-                                                    error.__traceback__.tb_next)
-                raise PageError(f"{example.where}: the code raised unexpectedly:\n"
-                                + "".join(frames)) from None
+                frames = traceback.format_exception(type(error), error, error.__traceback__.tb_next)
+                raise PageError(
+                    f"{example.where}: the code raised unexpectedly:\n" + "".join(frames)
+                ) from None
             tail = "".join(traceback.format_exception_only(type(error), error))
-            return (f"{stdout.getvalue()}{_warning_lines(caught)}"
-                    f"{TRACEBACK_HEADER}\n{TRACEBACK_ELISION}\n{tail}")
+            return (
+                f"{stdout.getvalue()}{_warning_lines(caught)}"
+                f"{TRACEBACK_HEADER}\n{TRACEBACK_ELISION}\n{tail}"
+            )
     return stdout.getvalue() + _warning_lines(caught)
 
 
@@ -312,8 +330,10 @@ UPDATER = OutputUpdater()
 
 
 def _indented(body: str, indent: str) -> str:
-    return "".join(indent + line if line.strip() else line
-                   for line in (body.strip("\n") + "\n").splitlines(keepends=True))
+    return "".join(
+        indent + line if line.strip() else line
+        for line in (body.strip("\n") + "\n").splitlines(keepends=True)
+    )
 
 
 def check(example: CodeExample, namespace: dict, path: str, updater: OutputUpdater) -> str | None:
@@ -334,15 +354,22 @@ def check(example: CodeExample, namespace: dict, path: str, updater: OutputUpdat
             updater.record(path, example.code_fence.end, fence.end, "")
         return None
     if fence is None:
-        return (f"{example.where}: the code printed output but the page shows none:\n{printed}\n"
-                "Run `make update-outputs` to add it from the real run.")
+        return (
+            f"{example.where}: the code printed output but the page shows none:\n{printed}\n"
+            "Run `make update-outputs` to add it from the real run."
+        )
     diff = difflib.unified_diff(
-        shown.splitlines(), printed.splitlines(),
-        f"shown at {example.page}:{fence.line}", "printed by the code", lineterm="",
+        shown.splitlines(),
+        printed.splitlines(),
+        f"shown at {example.page}:{fence.line}",
+        "printed by the code",
+        lineterm="",
     )
-    return (f"{example.where}: the output shown differs from what the code printed\n"
-            + "\n".join(diff)
-            + "\nRun `make update-outputs` to rewrite it from the real run.")
+    return (
+        f"{example.where}: the output shown differs from what the code printed\n"
+        + "\n".join(diff)
+        + "\nRun `make update-outputs` to rewrite it from the real run."
+    )
 
 
 class PageParser:
@@ -369,9 +396,13 @@ class PageParser:
 
 # pytest plugin hooks (pyproject.toml loads this module with ``-p``).
 
+
 def pytest_addoption(parser):
-    parser.addoption("--update-outputs", action="store_true",
-                     help="rewrite stale output blocks on the pages from real runs")
+    parser.addoption(
+        "--update-outputs",
+        action="store_true",
+        help="rewrite stale output blocks on the pages from real runs",
+    )
 
 
 def pytest_configure(config):

@@ -54,11 +54,13 @@ def _katex_version() -> str:
 def render(formulas: list[tuple[str, bool]]) -> list[dict]:
     """KaTeX HTML (or an error) for each (tex, display) pair, through the cache."""
     version = _katex_version()
-    keys = [hashlib.sha256(f"{version}\0{display}\0{tex}".encode()).hexdigest()[:24]
-            for tex, display in formulas]
+    keys = [
+        hashlib.sha256(f"{version}\0{display}\0{tex}".encode()).hexdigest()[:24]
+        for tex, display in formulas
+    ]
     results: dict[str, dict] = {}
     missing = []
-    for key, formula in zip(keys, formulas):
+    for key, formula in zip(keys, formulas, strict=True):
         cached = CACHE / f"{key}.html"
         if cached.is_file():
             results[key] = {"html": cached.read_text(encoding="utf-8")}
@@ -67,12 +69,13 @@ def render(formulas: list[tuple[str, bool]]) -> list[dict]:
             missing.append((key, formula))
     if missing:
         payload = json.dumps([{"tex": tex, "display": display} for _, (tex, display) in missing])
-        process = subprocess.run(["node", str(RENDERER)], input=payload.encode(),
-                                 capture_output=True, cwd=ROOT)
+        process = subprocess.run(
+            ["node", str(RENDERER)], input=payload.encode(), capture_output=True, cwd=ROOT
+        )
         if process.returncode != 0:
             raise MathError(f"KaTeX failed to run: {process.stderr.decode()}")
         CACHE.mkdir(parents=True, exist_ok=True)
-        for (key, _), result in zip(missing, json.loads(process.stdout)):
+        for (key, _), result in zip(missing, json.loads(process.stdout), strict=True):
             results[key] = result
             if "html" in result:
                 (CACHE / f"{key}.html").write_text(result["html"], encoding="utf-8")
@@ -87,18 +90,20 @@ def _line_of(tex: str, source: str) -> int | None:
     return None
 
 
-def _replace(page_html: str, spans: list[tuple[int, int, str, bool, str]], page: str,
-             source: str) -> str:
+def _replace(
+    page_html: str, spans: list[tuple[int, int, str, bool, str]], page: str, source: str
+) -> str:
     """Replace each (start, end, tex, display, tag) span by its KaTeX HTML in ``tag``."""
     results = render([(tex, display) for _, _, tex, display, _ in spans])
     errors = [
         f"{page}:{_line_of(tex, source) or '?'}: cannot typeset {tex.strip()!r}: {result['error']}"
-        for (_, _, tex, _, _), result in zip(spans, results) if "error" in result
+        for (_, _, tex, _, _), result in zip(spans, results, strict=True)
+        if "error" in result
     ]
     if errors:
         raise MathError("\n".join(errors))
     pieces, position = [], 0
-    for (start, end, _, _, tag), result in zip(spans, results):
+    for (start, end, _, _, tag), result in zip(spans, results, strict=True):
         pieces += [page_html[position:start], f'<{tag} class="arithmatex">{result["html"]}</{tag}>']
         position = end
     pieces.append(page_html[position:])
@@ -107,8 +112,10 @@ def _replace(page_html: str, spans: list[tuple[int, int, str, bool, str]], page:
 
 def typeset_page(page_html: str, page: str, source: str) -> tuple[str, int]:
     """Replace the page's arithmatex elements by KaTeX HTML; return the page and the count."""
-    spans = [(m.start(), m.end(), html.unescape(m["tex"]), m["open"] == "[", m["tag"])
-             for m in ARITHMATEX.finditer(page_html)]
+    spans = [
+        (m.start(), m.end(), html.unescape(m["tex"]), m["open"] == "[", m["tag"])
+        for m in ARITHMATEX.finditer(page_html)
+    ]
     return (_replace(page_html, spans, page, source) if spans else page_html), len(spans)
 
 
@@ -117,7 +124,7 @@ def typeset_notebook(page_html: str, page: str, source: str) -> tuple[str, int]:
     page_html = NOTEBOOK_SCRIPTS.sub("", page_html)
     cells = list(NOTEBOOK_CELL.finditer(page_html))
     spans = []
-    for cell, after in zip(cells, [*cells[1:], None]):
+    for cell, after in zip(cells, [*cells[1:], None], strict=True):
         if cell["kind"] != "jp-MarkdownCell":
             continue
         end = after.start() if after else len(page_html)
