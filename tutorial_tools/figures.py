@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import io
 import runpy
+import warnings
 from contextlib import redirect_stdout
 from pathlib import Path
 
@@ -57,8 +58,8 @@ def finite_difference_error() -> bytes:
     with plt.rc_context(STYLE):
         figure, axes = plt.subplots(figsize=(7, 4.2), layout="constrained")
         for name, values in columns.items():
-            points = [(h, e) for h, e in zip(steps, values) if e > 0]  # log axes cannot show 0
-            axes.loglog(*zip(*points), markers[name], label=name)
+            points = [(h, e) for h, e in zip(steps, values, strict=True) if e > 0]  # no 0 on log
+            axes.loglog(*zip(*points, strict=True), markers[name], label=name)
         axes.loglog(steps, [3 * h for h in steps], ":", color="grey", label="3h (Taylor)")
         axes.set_xlabel("step h")
         axes.set_ylabel("|estimate − f′(1)|")
@@ -84,10 +85,21 @@ def tangent() -> bytes:
         axes.plot(xs, [f(x) for x in xs], color="black", label="f(x) = 3x² − 4x")
         for h, alpha in [(1.0, 0.35), (0.5, 0.6)]:
             secant = (f(1 + h) - f(1)) / h
-            axes.plot(xs, [f(1) + secant * (x - 1) for x in xs], "--", alpha=alpha,
-                      color="tab:blue", label=f"secant, h = {h:g}: slope {secant:g}")
-        axes.plot(xs, [f(1) + slope * (x - 1) for x in xs], color="tab:orange", linewidth=2,
-                  label=f"tangent at x = 1: slope f′(1) = {slope:g}")
+            axes.plot(
+                xs,
+                [f(1) + secant * (x - 1) for x in xs],
+                "--",
+                alpha=alpha,
+                color="tab:blue",
+                label=f"secant, h = {h:g}: slope {secant:g}",
+            )
+        axes.plot(
+            xs,
+            [f(1) + slope * (x - 1) for x in xs],
+            color="tab:orange",
+            linewidth=2,
+            label=f"tangent at x = 1: slope f′(1) = {slope:g}",
+        )
         axes.plot([1], [f(1)], "o", color="tab:orange")
         axes.set_ylim(-4, 8)
         axes.set_xlabel("x")
@@ -96,6 +108,69 @@ def tangent() -> bytes:
         axes.grid(True, alpha=0.3)
         axes.legend(loc="upper left", fontsize=9)
         return _svg(figure)
+
+
+def jacobian_timing() -> bytes:
+    """Median times of torch.func.jacfwd and jacrev for f: R^n -> R^m with n + m fixed, measured
+    on the machine that builds the site (so they are never typed, and vary from build to build)."""
+    import torch
+
+    # Not run as __main__: the figure needs the timing function, not the script's checks.
+    data = runpy.run_path(str(SNIPPETS / "jacobian_timing.py"), run_name="jacobian_timing")
+    sweep = data["SWEEP"]
+    # The first forward-mode call loads torch's forward-mode rules, which current releases compile
+    # with the deprecated torch.jit.script: warnings from inside torch, noise in the build log.
+    with warnings.catch_warnings(action="ignore", category=DeprecationWarning):
+        medians = [data["median_seconds"](n, m) for n, m in sweep]
+    inputs = [n for n, _ in sweep]
+    styles = {
+        "jacfwd": ("o-", "tab:blue", "jacfwd (forward mode: n JVPs)"),
+        "jacrev": ("s-", "tab:orange", "jacrev (reverse mode: m VJPs)"),
+    }
+    plt = _pyplot()
+    with plt.rc_context(STYLE):
+        figure, axes = plt.subplots(figsize=(7, 4.4), layout="constrained")
+        for name, (marker, color, label) in styles.items():
+            times = [median[name] * 1e3 for median in medians]
+            axes.plot(inputs, times, marker, color=color, label=label)
+            for index, alignment in ((0, "left"), (-1, "right")):
+                axes.annotate(
+                    f"{times[index]:.1f} ms",
+                    (inputs[index], times[index]),
+                    textcoords="offset points",
+                    xytext=(0, 7),
+                    ha=alignment,
+                    color=color,
+                    fontsize=9,
+                )
+        axes.set_xticks(inputs, [f"{n}\n{m}" for n, m in sweep])
+        axes.set_xlabel("inputs n (top) and outputs m (bottom) of f; n + m = 1004")
+        axes.set_ylabel("median time of a full Jacobian (ms)")
+        axes.set_ylim(bottom=0, top=1.15 * axes.get_ylim()[1])
+        version = torch.__version__.split("+")[0]
+        axes.set_title(
+            "Full Jacobian of f: Rⁿ → Rᵐ, forward vs reverse mode\n"
+            f"(median of {data['REPEATS']} runs, one thread, torch {version}, "
+            "measured when this site was built)",
+            fontsize=10,
+        )
+        axes.grid(True, alpha=0.3)
+        axes.legend(loc="upper center", fontsize=9)
+        # Every measured number, in the SVG's metadata: the plot shows only the two ends.
+        measured = "; ".join(
+            f"n={n}, m={m}: jacfwd {median['jacfwd'] * 1e3:.2f} ms, "
+            f"jacrev {median['jacrev'] * 1e3:.2f} ms"
+            for (n, m), median in zip(sweep, medians, strict=True)
+        )
+        buffer = io.BytesIO()
+        figure.savefig(
+            buffer,
+            format="svg",
+            facecolor="white",
+            metadata={"Date": None, "Description": f"Median times: {measured}"},
+        )
+        plt.close(figure)
+        return buffer.getvalue()
 
 
 def graph(snippet: str, output: str, leaves: list[str]):
@@ -115,13 +190,18 @@ FIGURES = {
     "img/graph-polynomial.svg": (graph("polynomial.py", "y", ["x"]), "polynomial.py"),
     "img/graph-dot-product.svg": (graph("dot_product.py", "y", ["x"]), "dot_product.py"),
     "img/graph-q.svg": (graph("q_backward.py", "Q", ["a", "b"]), "q_backward.py"),
+    "img/jacobian-timing.svg": (jacobian_timing, "jacobian_timing.py"),
 }
 
 
 def _key(path: str, snippet: str) -> str:
     digest = hashlib.sha256(path.encode())
-    for source in (SNIPPETS / snippet, Path(__file__), autograd_graph.RENDERER,
-                   Path(autograd_graph.__file__)):
+    for source in (
+        SNIPPETS / snippet,
+        Path(__file__),
+        autograd_graph.RENDERER,
+        Path(autograd_graph.__file__),
+    ):
         digest.update(source.read_bytes())
     return digest.hexdigest()[:16]
 
