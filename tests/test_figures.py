@@ -37,3 +37,23 @@ def test_figures_are_cached_by_their_inputs(tmp_path, monkeypatch):
     assert figures.generated() == {"img/tangent.svg": b"<svg/>"}
     assert figures.generated() == {"img/tangent.svg": b"<svg/>"}
     assert drawn == [1]
+
+
+def test_the_graphs_the_pages_describe():
+    """The prose and alt texts of the three graph diagrams, checked against the real graphs."""
+    polynomial = figures.run_snippet("polynomial.py")
+    dot = to_dot(polynomial["y"], {"x": polynomial["x"]}, "y")
+    assert dot.count('label="AccumulateGrad"') == 1, "every path ends at one AccumulateGrad"
+    assert dot.count('label="AddBackward0"') == 4
+
+    dot_product = figures.run_snippet("dot_product.py")
+    dot = to_dot(dot_product["y"], {"x": dot_product["x"]}, "y")
+    assert 'n0 [label="DotBackward0"];' in dot
+    assert 'n1 [label="AccumulateGrad"];' in dot
+    assert dot.count("n0 -> n1;") == 2, "x is both operands: two edges into one AccumulateGrad"
+
+    q = figures.run_snippet("q_backward.py")
+    dot = to_dot(q["Q"], {"a": q["a"], "b": q["b"]}, "Q")
+    assert 'n0 [label="SubBackward0"];' in dot
+    assert dot.count('label="PowBackward0"') == 2
+    assert dot.count('label="AccumulateGrad"') == 2

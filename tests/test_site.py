@@ -9,19 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from pages import PAGES, ROOT, mkdocs_build, parsed
+from pages import PAGES, ROOT, mkdocs_build, parsed, url_of
 from tutorial_tools import figures
 
 pytestmark = pytest.mark.build
 
 
-def built_html_path(page: str) -> str:
-    name = Path(page).relative_to("docs").with_suffix("")
-    return "index.html" if name.name == "index" else f"{name}/index.html"
-
-
 def built_html(site: Path, page: str) -> str:
-    return (site / built_html_path(page)).read_text(encoding="utf-8")
+    return (site / url_of(page) / "index.html").read_text(encoding="utf-8")
 
 
 class CodeBlocks(HTMLParser):
@@ -67,7 +62,7 @@ def test_math_is_typeset_at_build_time_and_styled_only_where_present(site, page)
     if 'class="katex"' in text:
         (href,) = stylesheets
         assert not href.startswith(("/", "http")), "links must be relative (sub-path hosting)"
-        assert (site / built_html_path(page)).parent.joinpath(href).resolve().is_file()
+        assert (site / url_of(page) / href).resolve().is_file()
     else:
         assert stylesheets == []
     assert not re.search(r'<script[^>]*src="[^"]*(mathjax|katex)', text), "no math script"
@@ -134,4 +129,4 @@ def test_pages_with_outputs_state_the_torch_they_were_verified_with(site, page):
 def test_the_contributor_guide_is_on_the_site(site):
     guide = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
     title = guide.splitlines()[0].removeprefix("# ")
-    assert f">{title}<" in (site / "contributing/index.html").read_text(encoding="utf-8")
+    assert f">{title}<" in built_html(site, "docs/contributing.md")

@@ -38,14 +38,6 @@ OUT = ROOT / "build"
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 COMPRESSIBLE = ("text/", "javascript", "json", "svg", "xml")
-GOALS = {
-    "doctests": 2.0,
-    "build": 3.0,
-    "reload_s": 2.0,
-    "page_kb": 1000,
-    "math_ms": 500,
-    "lighthouse": 95,
-}
 
 
 def seconds(command: list[str], cwd: Path = ROOT, before=None) -> float:

@@ -11,7 +11,6 @@ import re
 from importlib.metadata import version
 from pathlib import Path
 
-import nbformat
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import get_relative_url
@@ -62,7 +61,7 @@ def _page_notebooks(files: Files, config) -> list[File]:
         notebook = notebooks.page_to_notebook(text, parsed, file.url, config["site_url"])
         path = f"{file.url}{Path(file.src_uri).stem}.ipynb"
         NOTEBOOK_OF[file.src_uri] = path
-        generated.append(File.generated(config, path, content=nbformat.writes(notebook) + "\n"))
+        generated.append(File.generated(config, path, content=notebooks.to_json(notebook)))
     return generated
 
 
