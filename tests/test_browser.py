@@ -148,7 +148,7 @@ def test_page_reads_correctly_in_light_and_dark_mode(open_page, base_url, page):
     name = url_of(page).strip("/") or "index"
     OUT.joinpath("screenshots").mkdir(parents=True, exist_ok=True)
     tab.screenshot(path=OUT / "screenshots" / f"{name}-light.png", full_page=True)
-    tab.click("label.md-header__button[for^='__palette']:visible")
+    tab.click("button[data-palette-index]:visible")
     assert tab.get_attribute("body", "data-md-color-scheme") == "slate", "dark mode toggles"
     assert serious_accessibility_violations(tab) == [], "dark mode is accessible too"
     tab.screenshot(path=OUT / "screenshots" / f"{name}-dark.png", full_page=True)
@@ -159,6 +159,23 @@ def test_page_reads_correctly_in_light_and_dark_mode(open_page, base_url, page):
         "requests": len(tab.requests),
         "math_elements": math["blocks"],
     }
+
+
+def test_dark_mode_follows_the_system_until_the_reader_chooses(open_page):
+    tab = open_page("", color_scheme="dark")
+    assert tab.get_attribute("body", "data-md-color-scheme") == "slate", "the system's dark mode"
+    toggle = tab.locator("button[data-palette-index]:visible")
+    assert toggle.count() == 1
+    assert toggle.get_attribute("title") == "Switch to light mode"
+    toggle.click()
+    assert tab.get_attribute("body", "data-md-color-scheme") == "default"
+    tab.emulate_media(color_scheme="dark")
+    tab.reload()
+    assert tab.get_attribute("body", "data-md-color-scheme") == "default", "the choice is kept"
+    assert tab.locator("button[data-palette-index]:visible").get_attribute("title") == (
+        "Switch to dark mode"
+    )
+    assert tab.errors == []
 
 
 def test_search_finds_the_jacobians_page(open_page):
