@@ -3,6 +3,8 @@
 import html
 import re
 import shutil
+import subprocess
+import sys
 from html.parser import HTMLParser
 from importlib.metadata import version
 from pathlib import Path
@@ -130,3 +132,20 @@ def test_the_contributor_guide_is_on_the_site(site):
     guide = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
     title = guide.splitlines()[0].removeprefix("# ")
     assert f">{title}<" in built_html(site, "docs/contributing.md")
+
+
+def test_a_warm_build_loads_nbconvert_only_when_a_notebook_needs_converting():
+    """tutorial_tools.deferred_imports: loading the config leaves nbconvert unloaded."""
+    probe = """
+import sys
+from mkdocs.config import load_config
+load_config("mkdocs.yml")
+assert "mkdocs_jupyter.plugin" in sys.modules, "the plugin is loaded"
+assert "nbconvert" not in sys.modules, "nbconvert was imported with the plugin"
+from mkdocs_jupyter import convert
+assert callable(convert.nb2html) and "nbconvert" in sys.modules, "convert loads on first use"
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
