@@ -42,7 +42,7 @@ lint: $(VENV)/.installed ## Run the pre-commit checks on every file (ruff, codes
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/pre-commit run --all-files --show-diff-on-failure
 
 bench: setup ## Time doctests, builds, reload and page loads (Lighthouse) against their floors
-	npm install --no-audit --no-fund --loglevel=error  # adds lighthouse, a devDependency
+	npm install --no-save --no-audit --no-fund --loglevel=error  # adds lighthouse (a devDependency); leaves the lock file untouched
 	$(PYTHON) -m tutorial_tools.bench
 
 lock: ## Re-pin requirements.lock from the current .venv after changing pyproject.toml
