@@ -36,7 +36,8 @@ def defer(name: str) -> None:
 
 
 class DeferredImports(Extension):
-    """Changes nothing in the Markdown: the work is done when the module is imported."""
+    """Changes nothing in the Markdown: the work is done by makeExtension, which MkDocs calls
+    while it validates the configuration."""
 
     def extendMarkdown(self, md) -> None:
         pass
