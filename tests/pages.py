@@ -22,6 +22,11 @@ def url_of(page: str) -> str:
     return "" if name == "index" else f"{name}/"
 
 
+def built_html(site: Path, page: str) -> str:
+    """The HTML the site build wrote for the page."""
+    return (site / url_of(page) / "index.html").read_text(encoding="utf-8")
+
+
 @cache
 def expander() -> SnippetExpander:
     return SnippetExpander(read_snippets_config(ROOT / "mkdocs.yml"))
@@ -30,6 +35,11 @@ def expander() -> SnippetExpander:
 @cache
 def parsed(page: str) -> Page:
     return parse_page((ROOT / page).read_text(encoding="utf-8"), page, expander())
+
+
+def with_code() -> list[str]:
+    """The pages that run code (each gets a notebook and a torch version stamp)."""
+    return [page for page in PAGES if parsed(page).examples]
 
 
 def mkdocs_build(project: Path, site_dir: Path) -> subprocess.CompletedProcess:

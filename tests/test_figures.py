@@ -1,8 +1,11 @@
 """Figures are drawn from the real computations of the snippets."""
 
+import re
+
 import pytest
 import torch
 
+from pages import ROOT
 from tutorial_tools import figures
 from tutorial_tools.autograd_graph import render_svg, to_dot
 
@@ -39,21 +42,37 @@ def test_figures_are_cached_by_their_inputs(tmp_path, monkeypatch):
     assert drawn == [1]
 
 
+def node_types(dot: str) -> set[str]:
+    return set(re.findall(r'label="(\w+)"', dot))
+
+
+def nodes_named_in_alt_text(svg: str) -> set[str]:
+    """The autograd node types the alt text of the page image showing ``svg`` names."""
+    pages = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "docs").glob("*.md"))
+    [alt] = re.findall(rf"!\[([^\]]*)\]\(img/{re.escape(svg)}\)", pages)
+    named = set(re.findall(r"\w+Backward0|AccumulateGrad", alt))
+    assert named, f"the alt text of {svg} names no autograd node"
+    return named
+
+
 def test_the_graphs_the_pages_describe():
     """The prose and alt texts of the three graph diagrams, checked against the real graphs."""
     polynomial = figures.run_snippet("polynomial.py")
     dot = to_dot(polynomial["y"], {"x": polynomial["x"]}, "y")
+    assert node_types(dot) >= nodes_named_in_alt_text("graph-polynomial.svg")
     assert dot.count('label="AccumulateGrad"') == 1, "every path ends at one AccumulateGrad"
     assert dot.count('label="AddBackward0"') == 4
 
     dot_product = figures.run_snippet("dot_product.py")
     dot = to_dot(dot_product["y"], {"x": dot_product["x"]}, "y")
+    assert node_types(dot) >= nodes_named_in_alt_text("graph-dot-product.svg")
     assert 'n0 [label="DotBackward0"];' in dot
     assert 'n1 [label="AccumulateGrad"];' in dot
     assert dot.count("n0 -> n1;") == 2, "x is both operands: two edges into one AccumulateGrad"
 
     q = figures.run_snippet("q_backward.py")
     dot = to_dot(q["Q"], {"a": q["a"], "b": q["b"]}, "Q")
+    assert node_types(dot) >= nodes_named_in_alt_text("graph-q.svg")
     assert 'n0 [label="SubBackward0"];' in dot
     assert dot.count('label="PowBackward0"') == 2
     assert dot.count('label="AccumulateGrad"') == 2

@@ -7,13 +7,13 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from pages import NOTEBOOKS, PAGES, ROOT, parsed, url_of
+from pages import NOTEBOOKS, ROOT, parsed, url_of, with_code
 from tutorial_tools.notebooks import page_to_notebook
 from tutorial_tools.page_examples import TRACEBACK_ELISION, TRACEBACK_HEADER, output_matches
 
 WALKTHROUGH = ROOT / "docs" / "notebooks" / "walkthrough.ipynb"
 SITE_URL = "https://example.org/site/"
-WITH_CODE = [page for page in PAGES if parsed(page).examples]
+WITH_CODE = with_code()
 
 
 def execute(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:

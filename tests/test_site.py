@@ -7,18 +7,13 @@ import subprocess
 import sys
 from html.parser import HTMLParser
 from importlib.metadata import version
-from pathlib import Path
 
 import pytest
 
-from pages import PAGES, ROOT, mkdocs_build, parsed, url_of
+from pages import PAGES, ROOT, built_html, mkdocs_build, parsed, url_of, with_code
 from tutorial_tools import figures
 
 pytestmark = pytest.mark.build
-
-
-def built_html(site: Path, page: str) -> str:
-    return (site / url_of(page) / "index.html").read_text(encoding="utf-8")
 
 
 class CodeBlocks(HTMLParser):
@@ -121,7 +116,7 @@ def test_a_broken_page_fails_the_build_with_its_name(tmp_path, bad_page, message
     assert message in result.stderr
 
 
-@pytest.mark.parametrize("page", [page for page in PAGES if parsed(page).examples])
+@pytest.mark.parametrize("page", with_code())
 def test_pages_with_outputs_state_the_torch_they_were_verified_with(site, page):
     stamp = re.search(r"Outputs verified with torch ([^<]+)<", built_html(site, page))
     assert stamp, "no torch version on the page"

@@ -46,13 +46,13 @@ def _run(command: list[str], cwd: Path) -> float:
     return time.perf_counter() - start
 
 
-def seconds(command: list[str], cwd: Path = ROOT, before=None) -> float:
+def seconds(command: list[str], before=None) -> float:
     """Median wall time of ``command`` over RUNS runs (``before`` runs untimed before each)."""
     times = []
     for _ in range(RUNS):
         if before:
             before()
-        times.append(_run(command, cwd))
+        times.append(_run(command, ROOT))
     return statistics.median(times)
 
 

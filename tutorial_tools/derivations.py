@@ -45,6 +45,7 @@ from itertools import accumulate
 
 from sybil import Region
 
+from tutorial_tools import LazyModule
 from tutorial_tools.page_examples import PageError, find_fences
 
 # What each kind of block may show, named by the left sides of its equations.
@@ -118,17 +119,9 @@ _NOTATION = {
 }
 
 
-class _LazySympy:
-    """sympy, imported on first use: its import takes about 0.3 s, which collecting the pages, and
-    pages whose blocks are all illustrative, never pay."""
-
-    def __getattr__(self, name: str):
-        import sympy
-
-        return getattr(sympy, name)
-
-
-sympy = _LazySympy()
+# Imported on first use: its import takes about 0.3 s, which collecting the pages, and pages whose
+# blocks are all illustrative, never pay.
+sympy = LazyModule("sympy")
 
 
 class Failure(Exception):
@@ -440,8 +433,8 @@ def _symbol(name: str):
 
 
 def _natural(symbol) -> tuple:
-    match = _VARIABLE.fullmatch(symbol.name)
-    return (match["letter"], int(match["index"] or 0)) if match else (symbol.name, 0)
+    match = _VARIABLE.fullmatch(symbol.name)  # every symbol was made by _symbol, so it matches
+    return (match["letter"], int(match["index"] or 0))
 
 
 def _point(text: str, wrt: list) -> dict:

@@ -41,10 +41,11 @@ def _pyplot():
     return matplotlib.pyplot
 
 
-def _svg(figure) -> bytes:
+def _svg(figure, description: str | None = None) -> bytes:
     plt = _pyplot()
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="svg", metadata={"Date": None}, facecolor="white")
+    metadata = {"Date": None, **({"Description": description} if description else {})}
+    figure.savefig(buffer, format="svg", metadata=metadata, facecolor="white")
     plt.close(figure)
     return buffer.getvalue()
 
@@ -144,7 +145,7 @@ def jacobian_timing() -> bytes:
                     fontsize=9,
                 )
         axes.set_xticks(inputs, [f"{n}\n{m}" for n, m in sweep])
-        axes.set_xlabel("inputs n (top) and outputs m (bottom) of f; n + m = 1004")
+        axes.set_xlabel(f"inputs n (top) and outputs m (bottom) of f; n + m = {sum(sweep[0])}")
         axes.set_ylabel("median time of a full Jacobian (ms)")
         axes.set_ylim(bottom=0, top=1.15 * axes.get_ylim()[1])
         version = torch.__version__.split("+")[0]
@@ -162,15 +163,7 @@ def jacobian_timing() -> bytes:
             f"jacrev {median['jacrev'] * 1e3:.2f} ms"
             for (n, m), median in zip(sweep, medians, strict=True)
         )
-        buffer = io.BytesIO()
-        figure.savefig(
-            buffer,
-            format="svg",
-            facecolor="white",
-            metadata={"Date": None, "Description": f"Median times: {measured}"},
-        )
-        plt.close(figure)
-        return buffer.getvalue()
+        return _svg(figure, f"Median times: {measured}")
 
 
 def graph(snippet: str, output: str, leaves: list[str]):

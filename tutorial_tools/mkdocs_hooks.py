@@ -16,7 +16,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import get_relative_url
 
-from tutorial_tools import derivations, figures, notebooks, typeset, vjp_rules
+from tutorial_tools import figures, notebooks, typeset
 from tutorial_tools.page_examples import (
     PageError,
     SnippetExpander,
@@ -76,7 +76,7 @@ def on_env(env, config, files):
 
 def on_page_markdown(markdown: str, page, config, files) -> str:
     """Derivation directives are for the tests; readers (and page sources) do without them."""
-    return derivations.strip_directives(vjp_rules.expand_table(markdown))
+    return notebooks.for_readers(markdown)
 
 
 def on_files(files: Files, config) -> Files:
@@ -85,7 +85,7 @@ def on_files(files: Files, config) -> Files:
     # The contributor guide: one source, in the repository and on the site. Its include examples
     # are escaped (pymdownx.snippets' leading ";") so the site shows them instead of running them.
     guide = Path(config["config_file_path"]).with_name("CONTRIBUTING.md").read_text("utf-8")
-    guide = re.sub(r"^(\s*)(-+8<-+ )", r"\1;\2", guide, flags=re.MULTILINE)
+    guide = re.sub(r"^([ \t]*)(?=-+8<-+[ \t])", r"\1;", guide, flags=re.MULTILINE)
     files.append(File.generated(config, "contributing.md", content=guide))
     for path, svg in figures.generated().items():
         files.append(File.generated(config, path, content=svg))

@@ -32,10 +32,14 @@ _ATTRIBUTES = re.compile(r"\)\{[^}\n]*\}")
 _LINK = re.compile(r"(?P<bang>!?)\[(?P<text>[^\]]*)\]\((?P<target>[^)\s]+)\)")
 
 
+def for_readers(markdown: str) -> str:
+    """A page as readers get it: the cheat sheet's table filled in, derivation directives gone."""
+    return derivations.strip_directives(vjp_rules.expand_table(markdown))
+
+
 def _markdown(text: str, page_url: str, site_url: str) -> str:
     """Material-flavoured Markdown to Jupyter Markdown: math delimiters, admonitions, links."""
-    text = derivations.strip_directives(text)
-    text = vjp_rules.expand_table(text)
+    text = for_readers(text)
     lines = []
     for line in text.splitlines():
         match = _ADMONITION.match(line)

@@ -21,6 +21,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from tutorial_tools import LazyModule
+
 if TYPE_CHECKING:
     import torch
 
@@ -30,17 +32,9 @@ SEEDS = (0, 1, 2)
 TOLERANCE = {"rtol": 1e-10, "atol": 1e-12}
 
 
-class _LazyTorch:
-    """torch, imported on first use: the site's build only reads the table, and should not pay
-    torch's import (about a second) for it."""
-
-    def __getattr__(self, name: str):
-        import torch
-
-        return getattr(torch, name)
-
-
-torch = _LazyTorch()
+# Imported on first use: the site's build only reads the table, and should not pay torch's import
+# (about a second) for it.
+torch = LazyModule("torch")
 
 
 @dataclass(frozen=True)
@@ -318,10 +312,8 @@ def sample(rule: Rule, seed: int = 0) -> tuple[list[torch.Tensor], torch.Tensor]
 
 def forward(rule: Rule, *inputs: torch.Tensor) -> torch.Tensor:
     """The rule's PyTorch code, run on the inputs."""
-    import torch as module
-
     names = {arg.name: value for arg, value in zip(rule.args, inputs, strict=True)}
-    namespace = {"torch": module, "F": module.nn.functional}
+    namespace = {"torch": torch, "F": torch.nn.functional}
     return eval(rule.torch, namespace, names)  # our own code, from RULES
 
 
