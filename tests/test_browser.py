@@ -200,11 +200,14 @@ def test_copy_button_copies_runnable_code_without_prompts_or_output(open_page):
     expected = [example.code for example in examples[:3]]
     assert [c.strip() for c in copied] == [e.strip() for e in expected]
     assert not any(">>>" in c or "Traceback" in c for c in copied)
-    output_buttons = tab.locator("div.language-text button.md-code__button")
-    assert output_buttons.count() > 0
-    assert not any(button.is_visible() for button in output_buttons.all()), (
+    assert tab.locator("div.language-text button.md-code__button").count() == 0, (
         "output blocks offer no copy button"
     )
+    code_blocks = tab.locator("div.language-python.highlight")
+    assert tab.locator("div.language-python.highlight > pre > nav > button").count() == (
+        code_blocks.count()
+    ), "one copy button per code block: written at build time, none added by the theme"
+    assert tab.get_by_text("Copied to clipboard").is_visible(), "the theme confirms the copy"
 
 
 def linkcheck(url: str, tmp_path: Path) -> subprocess.CompletedProcess:
