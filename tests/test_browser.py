@@ -100,7 +100,7 @@ def open_page(browser, base_url):
 
 
 def fonts_ready_ms(tab) -> float:
-    """ms from navigation until every font the page uses (KaTeX's included) has loaded."""
+    """ms from navigation until every font the page uses (the math font included) has loaded."""
     return tab.evaluate("document.fonts.ready.then(() => performance.now())")
 
 
@@ -120,20 +120,23 @@ def test_page_reads_correctly_in_light_and_dark_mode(open_page, base_url, page):
     typeset_ms = fonts_ready_ms(tab)
     math = tab.evaluate(r"""() => ({
         blocks: document.querySelectorAll('.arithmatex').length,
-        typeset: document.querySelectorAll('.arithmatex > .katex, .arithmatex > .katex-display')
-            .length,
+        typeset: document.querySelectorAll('.arithmatex > .katex > math').length,
         errors: document.querySelectorAll('.katex-error').length,
         raw: (() => {  // TeX left as text, outside code (where it may be quoted on purpose)
             const article = document.querySelector('article').cloneNode(true);
-            article.querySelectorAll('code, pre, .katex-mathml').forEach(node => node.remove());
+            article.querySelectorAll('code, pre, annotation').forEach(node => node.remove());
             return /\\\(|\\\[|\\begin\{/.test(article.textContent);
         })(),
-        katexFont: document.fonts.check('16px KaTeX_Main'),
+        mathFont: [...document.fonts].some(
+            face => face.family.includes('STIX Two Math') && face.status === 'loaded'),
+        mathFamily: [...document.querySelectorAll('math')].every(
+            math => getComputedStyle(math).fontFamily.startsWith('"STIX Two Math"')),
     })""")
     assert math["typeset"] == math["blocks"], "every math element is typeset"
     assert math["errors"] == 0, "no KaTeX error on the page"
     assert not math["raw"], "no raw TeX on the page"
-    assert math["katexFont"] or not math["blocks"], "KaTeX's fonts load from the site"
+    assert math["mathFont"] or not math["blocks"], "the math font loads from the site"
+    assert math["mathFamily"], "every formula is set in the math font"
 
     images = tab.evaluate("""Array.from(document.querySelectorAll('article img')).map(i => ({
         src: i.getAttribute('src'), loaded: i.complete && i.naturalWidth > 0,

@@ -11,7 +11,7 @@ from importlib.metadata import version
 import pytest
 
 from pages import PAGES, ROOT, built_html, mkdocs_build, parsed, url_of, with_code
-from tutorial_tools import figures
+from tutorial_tools import figures, typeset
 
 pytestmark = pytest.mark.build
 
@@ -55,18 +55,30 @@ def test_the_site_shows_exactly_the_code_and_outputs_the_tests_ran(site, page):
 def test_math_is_typeset_at_build_time_and_styled_only_where_present(site, page):
     text = built_html(site, page)
     assert not re.search(r'class="arithmatex">\\[(\[]', text), "no raw TeX left for a browser"
-    stylesheets = re.findall(r'<link rel="stylesheet" href="([^"]*katex\.min\.css)"', text)
-    if 'class="katex"' in text:
-        (href,) = stylesheets
-        assert not href.startswith(("/", "http")), "links must be relative (sub-path hosting)"
-        assert (site / url_of(page) / href).resolve().is_file()
+    links = re.findall(r'<link rel="(?:stylesheet|preload)" href="([^"]*assets/math/[^"]*)"', text)
+    if "<math" in text:
+        assert [link.rsplit("/", 1)[-1] for link in links] == ["stix-two-math.woff2", "math.css"]
+        for href in links:
+            assert not href.startswith(("/", "http")), "links must be relative (sub-path hosting)"
+            assert (site / url_of(page) / href).resolve().is_file()
+        assert "mathvariant=" not in text.replace('mathvariant="normal"', ""), (
+            "browsers ignore every mathvariant but normal: the letters are written in Unicode"
+        )
     else:
-        assert stylesheets == []
+        assert links == []
     assert not re.search(r'<script[^>]*src="[^"]*(mathjax|katex)', text), "no math script"
 
 
-def test_katex_fonts_are_copied(site):
-    assert len(list((site / "assets/katex/fonts").glob("*.woff2"))) > 10
+def test_the_math_font_holds_every_character_the_formulas_use(site):
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(site / "assets/math/stix-two-math.woff2")
+    held = set(map(chr, font.getBestCmap()))
+    for page in PAGES:
+        missing = typeset.characters(built_html(site, page)) - held
+        assert not missing, f"{page}: the math font lacks {sorted(missing)}"
+    assert "MATH" in font, "its MATH table lays out fractions, scripts and stretched brackets"
+    assert (site / "assets/math/stix-two-math.woff2").stat().st_size < 50_000, "cut to what is used"
 
 
 @pytest.mark.parametrize("figure", sorted(figures.FIGURES))
@@ -96,6 +108,10 @@ def test_no_raw_markup_reaches_the_reader(site, page):
         ("[a broken link](no-such-page.md)\n", "no-such-page.md"),
         ("[a broken anchor](index.md#no-such-anchor)\n", "no-such-anchor"),
         ("Text.\n\n$$\n\\frac{a}{\n$$\n", "broken.md:6: cannot typeset '\\\\frac{a}{'"),
+        (
+            "Text.\n\nThe Lie algebra $\\mathfrak{g}$.\n",
+            "broken.md:5: cannot typeset '\\\\mathfrak{g}': browsers cannot show 'g' as fraktur",
+        ),
     ],
 )
 def test_a_broken_page_fails_the_build_with_its_name(tmp_path, bad_page, message):

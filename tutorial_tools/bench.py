@@ -4,8 +4,8 @@ Prints one table and writes build/bench.json. Not a test: timings on shared mach
 Rows: the doctests against `python -c "import torch, sybil"`; a cold and a warm-cache
 `mkdocs build --strict` against a one-page stock mkdocs-material build; `mkdocs serve`
 edit-to-reload latency; and per page, in Chromium on 127.0.0.1, the bytes of a first load (each
-resource gzip-compressed, as GitHub Pages serves it), the time until the page's fonts (KaTeX's
-included) are ready, and Lighthouse scores: performance (mobile and desktop) and accessibility.
+resource gzip-compressed, as GitHub Pages serves it), the time until the page's fonts (the math
+font included) are ready, and Lighthouse scores: performance (mobile and desktop) and accessibility.
 """
 
 from __future__ import annotations

@@ -25,7 +25,8 @@ from tutorial_tools.page_examples import (
     read_snippets_config,
 )
 
-KATEX_DIR = "assets/katex"
+MATH_DIR = "assets/math"
+MATH_CHARACTERS: set[str] = set()  # of every formula built, for the math font
 JINJA_CACHE = typeset.ROOT / ".cache" / "jinja"
 # A code block as pymdownx.highlight writes it; output blocks (language-text) are not matched.
 CODE_BLOCK = re.compile(
@@ -35,21 +36,19 @@ CODE_BLOCK = re.compile(
 NOTEBOOK_OF: dict[str, str] = {}  # page source -> site path of its notebook
 
 
-def _katex_files(config) -> list[File]:
-    """KaTeX's stylesheet and fonts, from node_modules (installed by npm ci, never committed)."""
-    root = typeset.KATEX / "dist"
-    if not (root / "katex.min.css").is_file():
-        raise PluginError(f"KaTeX is missing at {root}: run `npm ci` (or `make setup`)")
-    sources = [root / "katex.min.css", *sorted((root / "fonts").iterdir())]
-    return [
-        File(
-            str(source.relative_to(root)),
-            src_dir=str(root),
-            dest_dir=str(Path(config["site_dir"]) / KATEX_DIR),
-            use_directory_urls=config["use_directory_urls"],
-        )
-        for source in sources
-    ]
+def on_pre_build(config) -> None:
+    MATH_CHARACTERS.clear()  # `mkdocs serve` rebuilds every page, and the font, on each change
+
+
+def on_post_build(config) -> None:
+    """The math font, cut down to the characters the built pages' formulas use."""
+    if MATH_CHARACTERS:
+        font = Path(config["site_dir"]) / MATH_DIR / "stix-two-math.woff2"
+        font.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            font.write_bytes(typeset.subset_font(MATH_CHARACTERS))
+        except typeset.MathError as error:
+            raise PluginError(str(error)) from None
 
 
 def _page_notebooks(files: Files, config) -> list[File]:
@@ -86,7 +85,11 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
 
 
 def on_files(files: Files, config) -> Files:
-    for file in [*_katex_files(config), *_page_notebooks(files, config)]:
+    stylesheet = typeset.STYLESHEET
+    files.append(
+        File.generated(config, f"{MATH_DIR}/{stylesheet.name}", abs_src_path=str(stylesheet))
+    )
+    for file in _page_notebooks(files, config):
         files.append(file)
     # The contributor guide: one source, in the repository and on the site. Its include examples
     # are escaped (pymdownx.snippets' leading ";") so the site shows them instead of running them.
@@ -138,9 +141,9 @@ def _copy_buttons(page_html: str) -> str:
 
 
 def on_post_page(output: str, page, config) -> str:
-    """Typeset the page's math (and link KaTeX's stylesheet only where there is math), offer its
-    notebook, write the code blocks' copy buttons, and name the theme's search dialog for screen
-    readers."""
+    """Typeset the page's math (and link the math stylesheet and font only where there is math),
+    offer its notebook, write the code blocks' copy buttons, and name the theme's search dialog
+    for screen readers."""
     output = output.replace(
         'data-md-component="search" role="dialog"',
         'data-md-component="search" role="dialog" aria-label="Search"',
@@ -163,6 +166,13 @@ def on_post_page(output: str, page, config) -> str:
     except typeset.MathError as error:
         raise PluginError(str(error)) from None
     if count:
-        href = get_relative_url(f"{KATEX_DIR}/katex.min.css", page.url)
-        output = output.replace("</head>", f'<link rel="stylesheet" href="{href}"></head>', 1)
+        MATH_CHARACTERS.update(typeset.characters(output))
+        css = get_relative_url(f"{MATH_DIR}/math.css", page.url)
+        font = get_relative_url(f"{MATH_DIR}/stix-two-math.woff2", page.url)
+        output = output.replace(
+            "</head>",
+            f'<link rel="preload" href="{font}" as="font" type="font/woff2" crossorigin>'
+            f'<link rel="stylesheet" href="{css}"></head>',
+            1,
+        )
     return output

@@ -1,9 +1,14 @@
-"""Math typeset at build time: every arithmatex element of a page becomes KaTeX HTML.
+"""Math typeset at build time: every arithmatex element of a page becomes MathML.
 
-Readers get finished math with the page (one small stylesheet and the fonts it uses; no script, no
-waiting), and malformed LaTeX fails the build with the page, the line and KaTeX's message instead
-of showing a red error to readers. KaTeX runs in Node (``render_math.mjs``); results are cached in
-.cache/math by formula, so `mkdocs serve` re-renders only what changed.
+Readers get finished math with the page: MathML that the browser lays out itself, with one small
+stylesheet and one font (STIX Two Math, cut down to the characters the site's formulas use); no
+script, no waiting. Malformed LaTeX fails the build with the page, the line and KaTeX's message
+instead of showing a red error to readers. KaTeX runs in Node (``render_math.mjs``); results are
+cached in .cache/math by formula, so `mkdocs serve` re-renders only what changed.
+
+KaTeX writes MathML 3; browsers implement MathML Core, which dropped ``mathvariant`` (except
+``normal``). ``mathml_core`` writes those letters as the Unicode characters they stand for
+(``\\mathbb{R}`` is ℝ), and fails on a variant it cannot write, so none is lost silently.
 """
 
 from __future__ import annotations
@@ -19,6 +24,9 @@ ROOT = Path(__file__).resolve().parents[1]
 RENDERER = Path(__file__).with_name("render_math.mjs")
 CACHE = ROOT / ".cache" / "math"
 KATEX = ROOT / "node_modules" / "katex"
+FONT = ROOT / "node_modules/@fontsource/stix-two-math/files/stix-two-math-latin-400-normal.woff2"
+FONT_CACHE = ROOT / ".cache" / "math-font"
+STYLESHEET = Path(__file__).with_name("math.css")
 
 # pymdownx.arithmatex (generic mode) wraps inline math in \( \) and display math in \[ \].
 ARITHMATEX = re.compile(
@@ -51,11 +59,84 @@ def _katex_version() -> str:
     return json.loads((KATEX / "package.json").read_text(encoding="utf-8"))["version"]
 
 
+# Where each alphabet starts in Unicode's Mathematical Alphanumeric Symbols, and the letters
+# that sit elsewhere (Letterlike Symbols) because they were encoded first.
+_ALPHABETS = {
+    "bold": {"A": 0x1D400, "a": 0x1D41A, "0": 0x1D7CE, "Α": 0x1D6A8, "α": 0x1D6C2},
+    "double-struck": {"A": 0x1D538, "a": 0x1D552, "0": 0x1D7D8},
+    "italic": {"A": 0x1D434, "a": 0x1D44E, "Α": 0x1D6E2, "α": 0x1D6FC},
+}
+_HOLES = {("double-struck", c): h for c, h in zip("CHNPQRZ", "ℂℍℕℙℚℝℤ", strict=True)} | {
+    ("italic", "h"): "ℎ"
+}
+_SPANS = {"A": 26, "a": 26, "0": 10, "Α": 25, "α": 25}
+MATHVARIANT = re.compile(r'<(m[ion]|mtext) mathvariant="(?P<variant>[\w-]+)">(?P<text>[^<]*)</\1>')
+TOKEN_TEXT = re.compile(r"<(m[ion]|mtext)\b[^>]*>(?P<text>[^<]*)</\1>")
+
+
+def styled(character: str, variant: str) -> str | None:
+    """``character`` in a mathematical alphabet (bold, double-struck, italic), or None."""
+    if (variant, character) in _HOLES:
+        return _HOLES[variant, character]
+    for first, start in _ALPHABETS.get(variant, {}).items():
+        offset = ord(character) - ord(first)
+        if 0 <= offset < _SPANS[first]:
+            return chr(start + offset)
+    return None
+
+
+def mathml_core(markup: str) -> str:
+    """KaTeX's MathML with each ``mathvariant`` other than normal written out in Unicode."""
+
+    def write_out(match: re.Match) -> str:
+        variant, text = match["variant"], html.unescape(match["text"])
+        if variant == "normal":
+            return match[0]
+        letters = [styled(character, variant) for character in text]
+        if None in letters:
+            raise ValueError(f"browsers cannot show {text!r} as {variant}: no Unicode form known")
+        return f'<{match[1]} mathvariant="normal">{"".join(letters)}</{match[1]}>'
+
+    return MATHVARIANT.sub(write_out, markup)
+
+
+def characters(markup: str) -> set[str]:
+    """Every character the font must hold for this MathML: the text of its tokens, and the italic
+    form the browser draws for each letter of a one-letter identifier."""
+    found = set()
+    for match in TOKEN_TEXT.finditer(markup):
+        text = html.unescape(match["text"])
+        found.update(text)
+        found.update(filter(None, (styled(c, "italic") for c in text)))
+    return found
+
+
+def subset_font(used: set[str]) -> bytes:
+    """STIX Two Math (from the npm registry) cut down to ``used``: its layout tables and the
+    variants its MATH table gives those glyphs (stretched brackets, script sizes) kept.
+    Cached in .cache/math-font, keyed by the characters."""
+    if not FONT.is_file():
+        raise MathError(f"the math font is missing at {FONT}: run `npm ci` (or `make setup`)")
+    key = hashlib.sha256(f"{FONT.stat().st_size}\0{''.join(sorted(used))}".encode())
+    cached = FONT_CACHE / f"{key.hexdigest()[:24]}.woff2"
+    if not cached.is_file():
+        from fontTools import subset
+
+        options = subset.Options(flavor="woff2", layout_features=["*"])
+        font = subset.load_font(str(FONT), options)
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=[ord(c) for c in used])
+        subsetter.subset(font)
+        FONT_CACHE.mkdir(parents=True, exist_ok=True)
+        subset.save_font(font, str(cached), options)
+    return cached.read_bytes()
+
+
 def render(formulas: list[tuple[str, bool]]) -> list[dict]:
-    """KaTeX HTML (or an error) for each (tex, display) pair, through the cache."""
+    """KaTeX's MathML (or an error) for each (tex, display) pair, through the cache."""
     version = _katex_version()
     keys = [
-        hashlib.sha256(f"{version}\0{display}\0{tex}".encode()).hexdigest()[:24]
+        hashlib.sha256(f"{version}\0mathml\0{display}\0{tex}".encode()).hexdigest()[:24]
         for tex, display in formulas
     ]
     results: dict[str, dict] = {}
@@ -90,11 +171,20 @@ def _line_of(tex: str, source: str) -> int | None:
     return None
 
 
+def _core(result: dict) -> dict:
+    if "error" in result:
+        return result
+    try:
+        return {"html": mathml_core(result["html"])}
+    except ValueError as error:
+        return {"error": str(error)}
+
+
 def _replace(
     page_html: str, spans: list[tuple[int, int, str, bool, str]], page: str, source: str
 ) -> str:
-    """Replace each (start, end, tex, display, tag) span by its KaTeX HTML in ``tag``."""
-    results = render([(tex, display) for _, _, tex, display, _ in spans])
+    """Replace each (start, end, tex, display, tag) span by its MathML in ``tag``."""
+    results = [_core(result) for result in render([(t, d) for _, _, t, d, _ in spans])]
     errors = [
         f"{page}:{_line_of(tex, source) or '?'}: cannot typeset {tex.strip()!r}: {result['error']}"
         for (_, _, tex, _, _), result in zip(spans, results, strict=True)
@@ -111,7 +201,7 @@ def _replace(
 
 
 def typeset_page(page_html: str, page: str, source: str) -> tuple[str, int]:
-    """Replace the page's arithmatex elements by KaTeX HTML; return the page and the count."""
+    """Replace the page's arithmatex elements by MathML; return the page and the count."""
     spans = [
         (m.start(), m.end(), html.unescape(m["tex"]), m["open"] == "[", m["tag"])
         for m in ARITHMATEX.finditer(page_html)

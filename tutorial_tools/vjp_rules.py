@@ -343,7 +343,7 @@ def holds(rule: Rule, seeds: tuple[int, ...] = SEEDS) -> bool:
 
 
 def _math(latex: str) -> str:
-    """Inline math that KaTeX keeps on one line: it breaks lines only outside braces."""
+    """Inline math as one braced group, so that it reads (and stays) as one formula."""
     return rf"\({{{latex}}}\)"
 
 
