@@ -18,6 +18,7 @@ import html
 import json
 import re
 import subprocess
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -70,8 +71,15 @@ _HOLES = {("double-struck", c): h for c, h in zip("CHNPQRZ", "ℂℍℕℙℚℝ
     ("italic", "h"): "ℎ"
 }
 _SPANS = {"A": 26, "a": 26, "0": 10, "Α": 25, "α": 25}
-MATHVARIANT = re.compile(r'<(m[ion]|mtext) mathvariant="(?P<variant>[\w-]+)">(?P<text>[^<]*)</\1>')
 TOKEN_TEXT = re.compile(r"<(m[ion]|mtext)\b[^>]*>(?P<text>[^<]*)</\1>")
+MATH = re.compile(r"<math\b.*</math>", re.DOTALL)
+NS = "{http://www.w3.org/1998/Math/MathML}"
+PRIMES = {"′": 1, "″": 2, "‴": 3, "⁗": 4}
+PRIMES_BY_COUNT = {count: prime for prime, count in PRIMES.items()}
+# What makes TeX grow a \left ... \right delimiter past its normal size (and its 5pt shortfall).
+TALL = {f"{NS}mfrac", f"{NS}mtable", f"{NS}msqrt", f"{NS}mroot"}
+LARGE_OPERATORS = set("∑∏∐∫∬∭∮⋃⋂⋁⋀⨁⨂")
+ET.register_namespace("", NS[1:-1])
 
 
 def styled(character: str, variant: str) -> str | None:
@@ -85,19 +93,57 @@ def styled(character: str, variant: str) -> str | None:
     return None
 
 
+def _tall(element: ET.Element) -> bool:
+    return any(
+        node.tag in TALL or (node.tag == f"{NS}mo" and (node.text or "") in LARGE_OPERATORS)
+        for node in element.iter()
+    )
+
+
+def _prime_count(script: ET.Element) -> int:
+    """How many primes a superscript is (f' is f with the superscript ′), or 0."""
+    operators = list(script) if script.tag == f"{NS}mrow" else [script]
+    if not all(op.tag == f"{NS}mo" and (op.text or "") in PRIMES for op in operators):
+        return 0
+    return sum(PRIMES[op.text] for op in operators)
+
+
 def mathml_core(markup: str) -> str:
-    """KaTeX's MathML with each ``mathvariant`` other than normal written out in Unicode."""
+    r"""KaTeX's MathML 3 rewritten where MathML Core, which browsers implement, draws it otherwise.
 
-    def write_out(match: re.Match) -> str:
-        variant, text = match["variant"], html.unescape(match["text"])
-        if variant == "normal":
-            return match[0]
-        letters = [styled(character, variant) for character in text]
-        if None in letters:
-            raise ValueError(f"browsers cannot show {text!r} as {variant}: no Unicode form known")
-        return f'<{match[1]} mathvariant="normal">{"".join(letters)}</{match[1]}>'
-
-    return MATHVARIANT.sub(write_out, markup)
+    - ``mathvariant`` other than normal is gone from Core: the letters are written in Unicode.
+    - A prime is a superscript in TeX but already a raised glyph in a math font; superscripted
+      again it shrinks to a speck. f' becomes f followed by ′ (″ for two primes, ‴ for three).
+    - \left and \right delimiters stretch in Core to cover whatever they enclose, even a slightly
+      tall letter, while TeX keeps them at normal size unless they hold something tall (a
+      fraction, a matrix, a root or a large operator). They stretch only then; the bar of
+      \left. \right| stretches then too, which Core would not do by itself.
+    """
+    match = MATH.search(markup)
+    math = ET.fromstring(match[0])
+    for parent in math.iter():
+        for index, child in enumerate(list(parent)):
+            variant = child.get("mathvariant")
+            if variant not in (None, "normal"):
+                letters = [styled(character, variant) for character in child.text or ""]
+                if None in letters:
+                    raise ValueError(
+                        f"browsers cannot show {child.text!r} as {variant}: no Unicode form known"
+                    )
+                child.text, child.attrib["mathvariant"] = "".join(letters), "normal"
+            if child.tag == f"{NS}msup" and (primes := _prime_count(child[1])):
+                row = ET.Element(f"{NS}mrow")
+                row.append(child[0])
+                prime = ET.SubElement(row, f"{NS}mo", lspace="0em", rspace="0em")
+                prime.text = PRIMES_BY_COUNT[primes]
+                parent[index] = row
+            if child.tag == f"{NS}mrow" and any(op.get("fence") == "true" for op in child):
+                stretchy = "true" if _tall(child) else "false"
+                for op in child:
+                    if op.get("fence") == "true":
+                        op.set("stretchy", stretchy)
+    core = ET.tostring(math, encoding="unicode")
+    return markup[: match.start()] + core + markup[match.end() :]
 
 
 def characters(markup: str) -> set[str]:
