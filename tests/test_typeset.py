@@ -59,3 +59,23 @@ def test_left_right_delimiters_stretch_only_around_tall_content(tex, stretchy):
 def test_the_font_must_hold_the_italic_the_browser_draws():
     # One-letter identifiers are drawn in Mathematical Italic; h is the hole Planck's ℎ fills.
     assert characters("<mi>h</mi><mo>+</mo><mi>x</mi>") == {"h", "ℎ", "+", "x", "𝑥"}
+
+
+@pytest.mark.parametrize(
+    ("tex", "prefix"),
+    [
+        (r"\exp(-x)", True),
+        ("a = -12", True),
+        ("[-1, +2]", True),
+        ("a - b", False),
+        ("(a) - b", False),
+        (r"\lvert x \rvert - 1", False),
+    ],
+)
+def test_a_sign_after_an_operator_is_a_prefix_as_in_tex(tex, prefix):
+    assert ('form="prefix"' in core(tex)) == prefix
+
+
+def test_bars_that_are_delimiters_get_no_space_and_mid_keeps_its_space():
+    assert core(r"\lvert x \rvert").count('lspace="0em" rspace="0em"') == 2
+    assert "lspace" not in core(r"\{x \mid x > 0\}")

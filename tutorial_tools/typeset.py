@@ -79,6 +79,9 @@ PRIMES_BY_COUNT = {count: prime for prime, count in PRIMES.items()}
 # What makes TeX grow a \left ... \right delimiter past its normal size (and its 5pt shortfall).
 TALL = {f"{NS}mfrac", f"{NS}mtable", f"{NS}msqrt", f"{NS}mroot"}
 LARGE_OPERATORS = set("∑∏∐∫∬∭∮⋃⋂⋁⋀⨁⨂")
+SIGNS = set("+−±∓")
+BARS = set("∣∥")
+CLOSING = set(")]}⟩⌋⌉") | BARS
 ET.register_namespace("", NS[1:-1])
 
 
@@ -118,6 +121,9 @@ def mathml_core(markup: str) -> str:
       tall letter, while TeX keeps them at normal size unless they hold something tall (a
       fraction, a matrix, a root or a large operator). They stretch only then; the bar of
       \left. \right| stretches then too, which Core would not do by itself.
+    - Core spaces ∣ and ∥ as relations (a ∣ b) and a sign after an operator as a binary one
+      (exp( − x)). As TeX does, a bar that is a delimiter (\lvert, \left|) gets no space, and a
+      sign after an operator or an opening delimiter is a prefix: exp(−x), a = −1.
     """
     match = MATH.search(markup)
     math = ET.fromstring(match[0])
@@ -137,6 +143,18 @@ def mathml_core(markup: str) -> str:
                 prime = ET.SubElement(row, f"{NS}mo", lspace="0em", rspace="0em")
                 prime.text = PRIMES_BY_COUNT[primes]
                 parent[index] = row
+            if child.tag == f"{NS}mo" and child.text in BARS and "stretchy" in child.attrib:
+                child.set("lspace", "0em")
+                child.set("rspace", "0em")
+            before = parent[index - 1] if index else None
+            if (
+                child.tag == f"{NS}mo"
+                and child.text in SIGNS
+                and before is not None
+                and before.tag == f"{NS}mo"
+                and before.text not in CLOSING
+            ):
+                child.set("form", "prefix")
             if child.tag == f"{NS}mrow" and any(op.get("fence") == "true" for op in child):
                 stretchy = "true" if _tall(child) else "false"
                 for op in child:
