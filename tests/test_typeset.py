@@ -79,3 +79,12 @@ def test_a_sign_after_an_operator_is_a_prefix_as_in_tex(tex, prefix):
 def test_bars_that_are_delimiters_get_no_space_and_mid_keeps_its_space():
     assert core(r"\lvert x \rvert").count('lspace="0em" rspace="0em"') == 2
     assert "lspace" not in core(r"\{x \mid x > 0\}")
+
+
+@pytest.mark.parametrize(("tex", "space"), [(r"\log x", True), (r"\log(x)", False)])
+def test_a_function_name_is_spaced_from_its_argument_unless_a_delimiter_follows(tex, space):
+    assert ('<mo rspace="0.1667em">\u2061</mo>' in core(tex)) == space
+
+
+def test_the_font_must_hold_the_radical_sign_of_a_root():
+    assert "√" in characters(core(r"\sqrt{x}"))

@@ -82,6 +82,8 @@ LARGE_OPERATORS = set("∑∏∐∫∬∭∮⋃⋂⋁⋀⨁⨂")
 SIGNS = set("+−±∓")
 BARS = set("∣∥")
 CLOSING = set(")]}⟩⌋⌉") | BARS
+OPENING = set("([{⟨⌊⌈")
+APPLY = "\u2061"  # function application, between log and x
 ET.register_namespace("", NS[1:-1])
 
 
@@ -124,50 +126,69 @@ def mathml_core(markup: str) -> str:
     - Core spaces ∣ and ∥ as relations (a ∣ b) and a sign after an operator as a binary one
       (exp( − x)). As TeX does, a bar that is a delimiter (\lvert, \left|) gets no space, and a
       sign after an operator or an opening delimiter is a prefix: exp(−x), a = −1.
+    - TeX puts a thin space between a function name and its argument unless the argument opens
+      with a delimiter (log x, but log(x)); Core puts none.
     """
     match = MATH.search(markup)
     math = ET.fromstring(match[0])
     for parent in math.iter():
-        for index, child in enumerate(list(parent)):
-            variant = child.get("mathvariant")
-            if variant not in (None, "normal"):
-                letters = [styled(character, variant) for character in child.text or ""]
-                if None in letters:
-                    raise ValueError(
-                        f"browsers cannot show {child.text!r} as {variant}: no Unicode form known"
-                    )
-                child.text, child.attrib["mathvariant"] = "".join(letters), "normal"
+        children = list(parent)
+        for index, child in enumerate(children):
+            before = children[index - 1] if index else None
+            after = children[index + 1] if index + 1 < len(children) else None
+            if child.get("mathvariant", "normal") != "normal":
+                _write_out(child)
             if child.tag == f"{NS}msup" and (primes := _prime_count(child[1])):
-                row = ET.Element(f"{NS}mrow")
-                row.append(child[0])
-                prime = ET.SubElement(row, f"{NS}mo", lspace="0em", rspace="0em")
-                prime.text = PRIMES_BY_COUNT[primes]
-                parent[index] = row
-            if child.tag == f"{NS}mo" and child.text in BARS and "stretchy" in child.attrib:
-                child.set("lspace", "0em")
-                child.set("rspace", "0em")
-            before = parent[index - 1] if index else None
-            if (
-                child.tag == f"{NS}mo"
-                and child.text in SIGNS
-                and before is not None
-                and before.tag == f"{NS}mo"
-                and before.text not in CLOSING
-            ):
-                child.set("form", "prefix")
-            if child.tag == f"{NS}mrow" and any(op.get("fence") == "true" for op in child):
+                parent[index] = _primed(child[0], primes)
+            elif child.tag == f"{NS}mrow" and any(op.get("fence") == "true" for op in child):
                 stretchy = "true" if _tall(child) else "false"
-                for op in child:
-                    if op.get("fence") == "true":
-                        op.set("stretchy", stretchy)
+                for fence in (op for op in child if op.get("fence") == "true"):
+                    fence.set("stretchy", stretchy)
+            elif child.tag == f"{NS}mo":
+                _space(child, before, after)
     core = ET.tostring(math, encoding="unicode")
     return markup[: match.start()] + core + markup[match.end() :]
 
 
+def _write_out(token: ET.Element) -> None:
+    variant = token.get("mathvariant")
+    letters = [styled(character, variant) for character in token.text or ""]
+    if None in letters:
+        raise ValueError(f"browsers cannot show {token.text!r} as {variant}: no Unicode form known")
+    token.text, token.attrib["mathvariant"] = "".join(letters), "normal"
+
+
+def _primed(base: ET.Element, primes: int) -> ET.Element:
+    row = ET.Element(f"{NS}mrow")
+    row.append(base)
+    ET.SubElement(row, f"{NS}mo", lspace="0em", rspace="0em").text = PRIMES_BY_COUNT[primes]
+    return row
+
+
+def _is_mo(element: ET.Element | None, texts: set[str] | None = None) -> bool:
+    """Whether ``element`` is an operator (one of ``texts``, if given)."""
+    return (
+        element is not None
+        and element.tag == f"{NS}mo"
+        and (texts is None or element.text in texts)
+    )
+
+
+def _space(operator: ET.Element, before: ET.Element | None, after: ET.Element | None) -> None:
+    """TeX's spacing where Core's operator dictionary differs from it."""
+    if operator.text in BARS and "stretchy" in operator.attrib:  # \lvert x \rvert, not \mid
+        operator.set("lspace", "0em")
+        operator.set("rspace", "0em")
+    elif operator.text == APPLY and after is not None and not _is_mo(after, OPENING):
+        operator.set("rspace", "0.1667em")
+    elif operator.text in SIGNS and _is_mo(before) and before.text not in CLOSING:
+        operator.set("form", "prefix")  # a = -1 and (-x), but (a) - 1
+
+
 def characters(markup: str) -> set[str]:
-    """Every character the font must hold for this MathML: the text of its tokens, and the italic
-    form the browser draws for each letter of a one-letter identifier."""
-    found = set()
+    """Every character the font must hold for this MathML: the text of its tokens, the italic
+    form the browser draws for each letter of a one-letter identifier, and the radical sign."""
+    found = {"√"} if re.search(r"<m(?:sqrt|root)\b", markup) else set()
     for match in TOKEN_TEXT.finditer(markup):
         text = html.unescape(match["text"])
         found.update(text)
