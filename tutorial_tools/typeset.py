@@ -218,8 +218,9 @@ def subset_font(used: set[str]) -> bytes:
 
 
 def render(formulas: list[tuple[str, bool]]) -> list[dict]:
-    """KaTeX's MathML (or an error) for each (tex, display) pair, through the cache."""
-    version = _katex_version()
+    """The MathML Core (or an error) for each (tex, display) pair, through the cache, which is
+    keyed by KaTeX's version and this module's source as well as by the formula."""
+    version = _katex_version() + hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
     keys = [
         hashlib.sha256(f"{version}\0mathml\0{display}\0{tex}".encode()).hexdigest()[:24]
         for tex, display in formulas
@@ -241,8 +242,8 @@ def render(formulas: list[tuple[str, bool]]) -> list[dict]:
         if process.returncode != 0:
             raise MathError(f"KaTeX failed to run: {process.stderr.decode()}")
         CACHE.mkdir(parents=True, exist_ok=True)
-        for (key, _), result in zip(missing, json.loads(process.stdout), strict=True):
-            results[key] = result
+        for (key, _), katex in zip(missing, json.loads(process.stdout), strict=True):
+            results[key] = result = _core(katex)
             if "html" in result:
                 (CACHE / f"{key}.html").write_text(result["html"], encoding="utf-8")
     return [results[key] for key in keys]
@@ -257,6 +258,7 @@ def _line_of(tex: str, source: str) -> int | None:
 
 
 def _core(result: dict) -> dict:
+    """KaTeX's result made MathML Core, or the error that stops it."""
     if "error" in result:
         return result
     try:
@@ -269,7 +271,7 @@ def _replace(
     page_html: str, spans: list[tuple[int, int, str, bool, str]], page: str, source: str
 ) -> str:
     """Replace each (start, end, tex, display, tag) span by its MathML in ``tag``."""
-    results = [_core(result) for result in render([(t, d) for _, _, t, d, _ in spans])]
+    results = render([(tex, display) for _, _, tex, display, _ in spans])
     errors = [
         f"{page}:{_line_of(tex, source) or '?'}: cannot typeset {tex.strip()!r}: {result['error']}"
         for (_, _, tex, _, _), result in zip(spans, results, strict=True)
