@@ -82,9 +82,11 @@ def open_page(browser, base_url):
     """Open a page in a fresh context, recording console errors and every request."""
     contexts = []
 
-    def opener(path: str, **context_options):
+    def opener(path: str, init_script: str | None = None, **context_options):
         context = browser.new_context(viewport={"width": 1280, "height": 900}, **context_options)
         contexts.append(context)
+        if init_script:  # runs in the page before any of its own scripts
+            context.add_init_script(init_script)
         context.set_default_timeout(10_000)
         tab = context.new_page()
         tab.errors, tab.requests = [], []
@@ -179,6 +181,26 @@ def test_dark_mode_follows_the_system_until_the_reader_chooses(open_page):
         "Switch to dark mode"
     )
     assert tab.errors == []
+
+
+def test_the_theme_script_starts_once_after_the_first_paint(open_page):
+    # The theme's first change to a page: it wraps each table in a scrolling container.
+    record = """new MutationObserver((changes, observer) => {
+        if (document.querySelector('.md-typeset__scrollwrap')) {
+            window.wrappedAt = performance.now(); observer.disconnect()
+        }
+    }).observe(document, {childList: true, subtree: true})"""
+    tab = open_page(url_of("docs/vjp-cheat-sheet.md"), init_script=record)
+    tab.wait_for_function("window.wrappedAt")
+    started = tab.evaluate("""() => ({
+        paint: performance.getEntriesByName('first-paint')[0].startTime,
+        wrapped: window.wrappedAt,
+        tables: document.querySelectorAll('article table').length,
+        wrappers: document.querySelectorAll('.md-typeset__scrollwrap').length,
+    })""")
+    assert started["paint"] < started["wrapped"], "the page is painted before the theme starts"
+    assert started["tables"] == started["wrappers"] == 1, "the theme started once"
+    assert not tab.errors
 
 
 def test_search_finds_the_jacobians_page(open_page):

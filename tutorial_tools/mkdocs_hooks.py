@@ -140,10 +140,41 @@ def _copy_buttons(page_html: str) -> str:
     return CODE_BLOCK.sub(button, page_html)
 
 
+THEME_SCRIPT = re.compile(
+    r'<script src="(?P<src>[^"]*assets/javascripts/bundle\.\w+\.min\.js)"></script>'
+)
+AFTER_FIRST_PAINT = """<script>
+requestAnimationFrame(() => setTimeout(() => {
+  const script = document.createElement("script")
+  script.src = "%s"
+  script.onload = () => document.dispatchEvent(new Event("DOMContentLoaded"))
+  document.body.append(script)
+}))
+</script>"""
+
+
+def _theme_script_after_first_paint(page_html: str, page: str) -> str:
+    """The theme's script, run after the page's first paint instead of before it.
+
+    Run where the theme puts it, the script reads the scroll position as it starts, which makes
+    the browser style and lay out the whole page inside the script's task instead of in the first
+    frame: a task of 90 ms on the forward-mode page, 360 ms under Lighthouse's mobile CPU (its
+    Total Blocking Time went from 615 to 285 ms). The script is preloaded, so it is not fetched
+    later; it waits for DOMContentLoaded, which is replayed for it once it has loaded.
+    """
+    match = THEME_SCRIPT.search(page_html)
+    if match is None:
+        raise PluginError(f"{page}: the theme's script tag was not found (has the theme changed?)")
+    src = match["src"]
+    page_html = page_html.replace(match[0], AFTER_FIRST_PAINT % src, 1)
+    preload = f'<link rel="preload" href="{src}" as="script">'
+    return page_html.replace("</head>", f"{preload}</head>", 1)
+
+
 def on_post_page(output: str, page, config) -> str:
     """Typeset the page's math (and link the math stylesheet and font only where there is math),
-    offer its notebook, write the code blocks' copy buttons, and name the theme's search dialog
-    for screen readers."""
+    offer its notebook, write the code blocks' copy buttons, run the theme's script after the
+    first paint, and name the theme's search dialog for screen readers."""
     output = output.replace(
         'data-md-component="search" role="dialog"',
         'data-md-component="search" role="dialog" aria-label="Search"',
@@ -154,6 +185,7 @@ def on_post_page(output: str, page, config) -> str:
             '<div class="highlight-ipynb', '<div tabindex="0" class="highlight-ipynb'
         )
     output = _copy_buttons(output)
+    output = _theme_script_after_first_paint(output, page.file.src_uri)
     links = _notebook_links(page, config)
     if links:
         output = re.sub(r"(</h1>)", lambda m: m[1] + links, output, count=1)
