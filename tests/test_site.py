@@ -109,8 +109,8 @@ def test_no_raw_markup_reaches_the_reader(site, page):
         ("[a broken anchor](index.md#no-such-anchor)\n", "no-such-anchor"),
         ("Text.\n\n$$\n\\frac{a}{\n$$\n", "broken.md:6: cannot typeset '\\\\frac{a}{'"),
         (
-            "Text.\n\nThe Lie algebra $\\mathfrak{g}$.\n",
-            "broken.md:5: cannot typeset '\\\\mathfrak{g}': browsers cannot show 'g' as fraktur",
+            "Text.\n\nA bold $\\mathbf{\\partial}$.\n",
+            "broken.md:5: cannot typeset '\\\\mathbf{\\\\partial}': browsers cannot show '∂'",
         ),
     ],
 )

@@ -22,6 +22,10 @@ def core(tex: str) -> str:
         (r"\mathbb{E}", '<mi mathvariant="normal">𝔼</mi>'),
         (r"\mathbf{v}", '<mi mathvariant="normal">𝐯</mi>'),
         (r"\mathbf{1}", '<mn mathvariant="normal">𝟏</mn>'),
+        (r"\mathcal{L}", '<mi mathvariant="normal">ℒ</mi>'),
+        (r"\mathcal{A}", '<mi mathvariant="normal">𝒜</mi>'),
+        (r"\boldsymbol{x}", '<mi mathvariant="normal">𝒙</mi>'),
+        (r"\mathfrak{g}", '<mi mathvariant="normal">𝔤</mi>'),
         (r"\operatorname{diag}", '<mi mathvariant="normal">diag</mi>'),
     ],
 )
@@ -30,8 +34,8 @@ def test_letters_in_a_variant_are_written_in_unicode(tex, letters):
 
 
 def test_a_variant_without_a_unicode_form_is_an_error():
-    with pytest.raises(ValueError, match="cannot show 'g' as fraktur"):
-        core(r"\mathfrak{g}")
+    with pytest.raises(ValueError, match="cannot show '∂' as bold"):
+        core(r"\mathbf{\partial}")
 
 
 @pytest.mark.parametrize(("tex", "prime"), [("f'(x)", "′"), ("f''(x)", "″"), ("f'''(x)", "‴")])

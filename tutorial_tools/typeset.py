@@ -6,9 +6,9 @@ script, no waiting. Malformed LaTeX fails the build with the page, the line and 
 instead of showing a red error to readers. KaTeX runs in Node (``render_math.mjs``); results are
 cached in .cache/math by formula, so `mkdocs serve` re-renders only what changed.
 
-KaTeX writes MathML 3; browsers implement MathML Core, which dropped ``mathvariant`` (except
-``normal``). ``mathml_core`` writes those letters as the Unicode characters they stand for
-(``\\mathbb{R}`` is ℝ), and fails on a variant it cannot write, so none is lost silently.
+KaTeX writes MathML 3; browsers implement MathML Core, which lays some of it out unlike TeX.
+``mathml_core`` rewrites those parts (letter styles, primes, stretchy delimiters, spacing); a
+letter style it cannot write fails the build, so none is lost silently.
 """
 
 from __future__ import annotations
@@ -64,11 +64,19 @@ def _katex_version() -> str:
 # that sit elsewhere (Letterlike Symbols) because they were encoded first.
 _ALPHABETS = {
     "bold": {"A": 0x1D400, "a": 0x1D41A, "0": 0x1D7CE, "Α": 0x1D6A8, "α": 0x1D6C2},
-    "double-struck": {"A": 0x1D538, "a": 0x1D552, "0": 0x1D7D8},
     "italic": {"A": 0x1D434, "a": 0x1D44E, "Α": 0x1D6E2, "α": 0x1D6FC},
+    "bold-italic": {"A": 0x1D468, "a": 0x1D482, "Α": 0x1D71C, "α": 0x1D736},
+    "script": {"A": 0x1D49C, "a": 0x1D4B6},
+    "fraktur": {"A": 0x1D504, "a": 0x1D51E},
+    "double-struck": {"A": 0x1D538, "a": 0x1D552, "0": 0x1D7D8},
+    "sans-serif": {"A": 0x1D5A0, "a": 0x1D5BA, "0": 0x1D7E2},
+    "monospace": {"A": 0x1D670, "a": 0x1D68A, "0": 0x1D7F6},
 }
-_HOLES = {("double-struck", c): h for c, h in zip("CHNPQRZ", "ℂℍℕℙℚℝℤ", strict=True)} | {
-    ("italic", "h"): "ℎ"
+_HOLES = {
+    ("italic", "h"): "ℎ",
+    **{("script", c): h for c, h in zip("BEFHILMRego", "ℬℰℱℋℐℒℳℛℯℊℴ", strict=True)},
+    **{("fraktur", c): h for c, h in zip("CHIRZ", "ℭℌℑℜℨ", strict=True)},
+    **{("double-struck", c): h for c, h in zip("CHNPQRZ", "ℂℍℕℙℚℝℤ", strict=True)},
 }
 _SPANS = {"A": 26, "a": 26, "0": 10, "Α": 25, "α": 25}
 TOKEN_TEXT = re.compile(r"<(m[ion]|mtext)\b[^>]*>(?P<text>[^<]*)</\1>")
@@ -88,7 +96,7 @@ ET.register_namespace("", NS[1:-1])
 
 
 def styled(character: str, variant: str) -> str | None:
-    """``character`` in a mathematical alphabet (bold, double-struck, italic), or None."""
+    """``character`` in a mathematical alphabet (bold, italic, script, ...), or None."""
     if (variant, character) in _HOLES:
         return _HOLES[variant, character]
     for first, start in _ALPHABETS.get(variant, {}).items():
