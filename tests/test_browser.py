@@ -83,7 +83,8 @@ def open_page(browser, base_url):
     contexts = []
 
     def opener(path: str, init_script: str | None = None, **context_options):
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, **context_options)
+        options = {"viewport": {"width": 1280, "height": 900}, **context_options}
+        context = browser.new_context(**options)
         contexts.append(context)
         if init_script:  # runs in the page before any of its own scripts
             context.add_init_script(init_script)
@@ -166,6 +167,17 @@ def test_page_reads_correctly_in_light_and_dark_mode(open_page, base_url, page):
     }
 
 
+@pytest.mark.parametrize("page", SITE_PAGES)
+def test_page_is_accessible_on_a_phone(open_page, page):
+    # Wide formulas and tables scroll sideways there; keyboard users must be able to reach them.
+    phone = {"viewport": {"width": 412, "height": 823}, "is_mobile": True, "has_touch": True}
+    tab = open_page(url_of(page), **phone)
+    tab.wait_for_function("window.document$ !== undefined")  # the theme has started
+    tab.wait_for_load_state("networkidle")
+    assert tab.evaluate("document.documentElement.scrollWidth") <= 412, "nothing widens the page"
+    assert serious_accessibility_violations(tab) == []
+
+
 def test_dark_mode_follows_the_system_until_the_reader_chooses(open_page):
     tab = open_page("", color_scheme="dark")
     assert tab.get_attribute("body", "data-md-color-scheme") == "slate", "the system's dark mode"
@@ -229,7 +241,7 @@ def test_copy_button_copies_runnable_code_without_prompts_or_output(open_page):
         "output blocks offer no copy button"
     )
     code_blocks = tab.locator("div.language-python.highlight")
-    assert tab.locator("div.language-python.highlight > pre > nav > button").count() == (
+    assert tab.locator("div.language-python.highlight > pre > .md-code__nav > button").count() == (
         code_blocks.count()
     ), "one copy button per code block: written at build time, none added by the theme"
     assert tab.get_by_text("Copied to clipboard").is_visible(), "the theme confirms the copy"

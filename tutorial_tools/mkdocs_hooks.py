@@ -123,16 +123,17 @@ def _copy_buttons(page_html: str) -> str:
     The theme's own `content.code.copy` inserts each button at load time, between reads of each
     block's size: one forced style and layout per block (40-70 ms on the error clinic, measured
     in Chromium traces; 14 ms without). Its click handler serves these buttons alike: it copies
-    the element that `data-clipboard-target` names and shows "Copied to clipboard".
+    the element that `data-clipboard-target` names and shows "Copied to clipboard". The buttons
+    sit in a div, not the theme's nav: a page of code blocks is not a page of landmarks.
     """
     numbers = itertools.count()
 
     def button(match: re.Match) -> str:
         target = f"__copy_{next(numbers)}"
         return (
-            f'{match[1]}<nav class="md-code__nav"><button class="md-code__button" '
+            f'{match[1]}<div class="md-code__nav"><button class="md-code__button" '
             f'title="Copy to clipboard" data-clipboard-target="#{target}" data-md-type="copy">'
-            f'</button></nav><code id="{target}">'
+            f'</button></div><code id="{target}">'
         )
 
     return CODE_BLOCK.sub(button, page_html)
@@ -143,16 +144,33 @@ THEME_SCRIPT = re.compile(
 )
 AFTER_FIRST_PAINT = """<script>
 requestAnimationFrame(() => setTimeout(() => {
+  // Formulas, code and tables wider than the screen scroll sideways: keyboard users must reach
+  // them (the theme does it for code only where there is a mouse, and never for formulas).
+  const reachWide = () => {
+    const selector = "div.arithmatex, pre > code, .md-typeset__scrollwrap"
+    const boxes = [...document.querySelectorAll(selector)]
+    const wide = boxes.filter(box => box.scrollWidth > box.clientWidth)
+    for (const box of boxes) {  // all sizes read first: each write would force a layout
+      if (wide.includes(box)) box.setAttribute("tabindex", "0")
+      else box.removeAttribute("tabindex")
+    }
+  }
+  reachWide()
+  addEventListener("resize", reachWide)
   const script = document.createElement("script")
   script.src = "%s"
-  script.onload = () => document.dispatchEvent(new Event("DOMContentLoaded"))
+  script.onload = () => {
+    document.dispatchEvent(new Event("DOMContentLoaded"))
+    reachWide()  // the theme has wrapped the tables
+  }
   document.body.append(script)
 }))
 </script>"""
 
 
 def _theme_script_after_first_paint(page_html: str, page: str) -> str:
-    """The theme's script, run after the page's first paint instead of before it.
+    """The theme's script, run after the page's first paint instead of before it; and formulas,
+    code and tables that scroll sideways made reachable by keyboard, once they are laid out.
 
     Run where the theme puts it, the script reads the scroll position as it starts, which makes
     the browser style and lay out the whole page inside the script's task instead of in the first
