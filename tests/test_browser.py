@@ -196,23 +196,46 @@ def test_dark_mode_follows_the_system_until_the_reader_chooses(open_page):
 
 
 def test_the_theme_script_starts_once_after_the_first_paint(open_page):
-    # The theme's first change to a page: it wraps each table in a scrolling container.
+    # The theme's first change to a page: it gives each code block's <pre> an id, __code_<n>.
     record = """new MutationObserver((changes, observer) => {
-        if (document.querySelector('.md-typeset__scrollwrap')) {
-            window.wrappedAt = performance.now(); observer.disconnect()
+        if (document.querySelector('pre[id^="__code_"]')) {
+            window.startedAt = performance.now(); observer.disconnect()
         }
-    }).observe(document, {childList: true, subtree: true})"""
+    }).observe(document, {subtree: true, attributeFilter: ['id']})"""
     tab = open_page(url_of("docs/vjp-cheat-sheet.md"), init_script=record)
-    tab.wait_for_function("window.wrappedAt")
+    tab.wait_for_function("window.startedAt")
     started = tab.evaluate("""() => ({
         paint: performance.getEntriesByName('first-paint')[0].startTime,
-        wrapped: window.wrappedAt,
-        tables: document.querySelectorAll('article table').length,
-        wrappers: document.querySelectorAll('.md-typeset__scrollwrap').length,
+        started: window.startedAt,
+        ids: [...document.querySelectorAll('pre')].map(pre => pre.id),
     })""")
-    assert started["paint"] < started["wrapped"], "the page is painted before the theme starts"
-    assert started["tables"] == started["wrappers"] == 1, "the theme started once"
+    assert started["paint"] < started["started"], "the page is painted before the theme starts"
+    assert all(i.startswith("__code_") and "__code___code_" not in i for i in started["ids"]), (
+        "the theme started once (twice, it would have renamed __code_0 to __code___code_0)"
+    )
     assert not tab.errors
+
+
+def test_tables_look_as_the_theme_styles_them(open_page):
+    # Tables are wrapped at build time and carry a class, so the theme leaves them alone; they
+    # must look exactly like a table the theme styles (one without a class).
+    tab = open_page(url_of("docs/vjp-cheat-sheet.md"))
+    styles = tab.evaluate("""() => {
+        const table = document.querySelector('article table');
+        const plain = table.cloneNode(true);
+        plain.removeAttribute('class');
+        document.querySelector('article').append(document.createElement('div'), plain);
+        const properties = ['display', 'font-size', 'border-top', 'border-radius',
+            'background-color', 'max-width', 'overflow-x', 'padding-top', 'padding-left',
+            'font-weight', 'vertical-align', 'text-align', 'min-width', 'margin-top'];
+        const look = element => properties.map(p => getComputedStyle(element).getPropertyValue(p));
+        const parts = t => [t, t.querySelector('th'), t.querySelector('td'),
+            t.querySelector('td > :first-child')];
+        return [parts(table).map(look), parts(plain).map(look)];
+    }""")
+    ours, theirs = styles
+    assert ours == theirs
+    assert tab.locator("article .md-typeset__scrollwrap > .md-typeset__table > table").count() == 1
 
 
 def test_search_finds_the_jacobians_page(open_page):
