@@ -1,6 +1,7 @@
 """Notebooks: the walkthrough, and the notebook generated from every page, each run in a fresh
 kernel, print exactly what the pages show."""
 
+import re
 from pathlib import Path
 
 import nbformat
@@ -60,6 +61,28 @@ def test_the_walkthrough_cells_are_the_worked_examples_verbatim():
         )
     ]
     assert cells == snippets
+
+
+def test_the_walkthrough_covers_the_pages_the_home_page_says():
+    # index.md: "The walkthrough notebook runs the worked examples of pages 1 to 4".
+    assert "runs the worked examples of pages 1 to 4" in " ".join(
+        (ROOT / "docs" / "index.md").read_text(encoding="utf-8").split()
+    )
+    nav = re.findall(r"^  - [^:]+: (\S+\.md)", (ROOT / "mkdocs.yml").read_text(), re.MULTILINE)
+    sources = [cell.source for cell in code_cells(nbformat.read(WALKTHROUGH, as_version=4))]
+    including = {
+        page
+        for page in nav
+        if (ROOT / "docs" / page).is_file()  # contributing.md is generated
+        for source in sources
+        if any(
+            (ROOT / "snippets" / name).read_text(encoding="utf-8").strip() == source.strip()
+            for name in re.findall(
+                r'--8<-- "snippets/([\w.]+)"', (ROOT / "docs" / page).read_text()
+            )
+        )
+    }
+    assert including == set(nav[1:5]), "pages 1 to 4 (after the home page), and only those"
 
 
 def test_the_walkthrough_prints_the_seed_numbers():

@@ -343,8 +343,7 @@ def holds(rule: Rule, seeds: tuple[int, ...] = SEEDS) -> bool:
 
 
 def _math(latex: str) -> str:
-    """Inline math as one braced group, so that it reads (and stays) as one formula."""
-    return rf"\({{{latex}}}\)"
+    return rf"\({latex}\)"
 
 
 def _shapes(rule: Rule) -> str:
