@@ -43,7 +43,7 @@ lint: $(VENV)/.installed ## Run the pre-commit checks on every file (ruff, codes
 
 bench: setup ## Time doctests, builds, reload and page loads (Lighthouse) against their floors
 	npm install --no-save --no-audit --no-fund --loglevel=error  # adds lighthouse (a devDependency); leaves the lock file untouched
-	$(PYTHON) -m tutorial_tools.bench
+	$(PYTHON) tools/bench.py
 
 lock: ## Re-pin requirements.lock from the current .venv after changing pyproject.toml
 	(echo "# Exact versions of every Python package, for reproducible installs: make lock regenerates it."; \

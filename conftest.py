@@ -1,15 +1,15 @@
-"""Collect every Markdown page under docs/ as doctests: its code and outputs
-(tutorial_tools/page_examples.py) and its derivations (tutorial_tools/derivations.py)."""
-
-from pathlib import Path
+"""Collect every Markdown page under docs/ as doctests: its code and outputs, its claims and its
+derivations (autograd_site/checks)."""
 
 from sybil import Sybil
 
-from tutorial_tools.derivations import DerivationParser
-from tutorial_tools.page_examples import PageParser
+from autograd_site import ROOT
+from autograd_site.checks.claims import ClaimParser
+from autograd_site.checks.derivations import DerivationParser
+from autograd_site.checks.page_examples import PageParser
 
 pytest_collect_file = Sybil(
-    parsers=[PageParser(Path(__file__).parent / "mkdocs.yml"), DerivationParser()],
+    parsers=[PageParser(ROOT / "mkdocs.yml"), ClaimParser(), DerivationParser()],
     path="docs",
     patterns=["*.md"],
 ).pytest()

@@ -6,9 +6,9 @@ import sys
 from functools import cache
 from pathlib import Path
 
-from tutorial_tools.page_examples import Page, SnippetExpander, parse_page, read_snippets_config
+from autograd_site import ROOT
+from autograd_site.pages import Page, SnippetExpander, parse_page, read_snippets_config
 
-ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 PAGES = sorted(path.relative_to(ROOT).as_posix() for path in DOCS.rglob("*.md"))
 NOTEBOOKS = sorted(path.relative_to(ROOT).as_posix() for path in DOCS.rglob("*.ipynb"))

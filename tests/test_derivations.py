@@ -7,19 +7,17 @@ import sympy
 from sybil import Document
 from sybil.example import SybilFailure
 
-from pages import PAGES, ROOT
-from tutorial_tools.derivations import (
-    MISPLACED,
+from autograd_site.build.hooks import on_page_markdown
+from autograd_site.checks.derivations import (
     DerivationParser,
     Failure,
     Notation,
     _Latex,
     check,
-    find_derivations,
     parse_directive,
-    strip_directives,
 )
-from tutorial_tools.mkdocs_hooks import on_page_markdown
+from autograd_site.directives import MISPLACED, find_derivations, strip_directives
+from pages import PAGES, ROOT
 
 Q = "[3*a1**3 - b1**2, 3*a2**3 - b2**2]"
 Q_VALUE = rf"""
@@ -498,9 +496,3 @@ def test_sybil_reports_a_wrong_derivation_with_page_and_line(tmp_path):
     with pytest.raises(SybilFailure, match=rf"page\.md:{line}: .* shows `92`, correct is `93`"):
         examples[0].evaluate()
     examples[1].evaluate()
-
-
-def test_the_module_says_why_it_is_hand_written():
-    import tutorial_tools.derivations as module
-
-    assert "Why hand-written" in module.__doc__

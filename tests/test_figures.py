@@ -5,9 +5,9 @@ import re
 import pytest
 import torch
 
+from autograd_site.build import figures
+from autograd_site.build.autograd_graph import render_svg, to_dot
 from pages import ROOT
-from tutorial_tools import figures
-from tutorial_tools.autograd_graph import render_svg, to_dot
 
 
 def test_graph_follows_grad_fn_with_torch_names_and_leaf_names():

@@ -8,9 +8,9 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
+from autograd_site.build.notebooks import page_to_notebook
+from autograd_site.checks.page_examples import TRACEBACK_ELISION, TRACEBACK_HEADER, output_matches
 from pages import NOTEBOOKS, ROOT, parsed, url_of, with_code
-from tutorial_tools.notebooks import page_to_notebook
-from tutorial_tools.page_examples import TRACEBACK_ELISION, TRACEBACK_HEADER, output_matches
 
 WALKTHROUGH = ROOT / "docs" / "notebooks" / "walkthrough.ipynb"
 SITE_URL = "https://example.org/site/"

@@ -1,21 +1,18 @@
 """Unit tests of the page parser: it must run every fence it can and refuse, loudly, every other."""
 
 import textwrap
-from pathlib import Path
 
 import pytest
 
-from tutorial_tools.page_examples import (
-    OutputUpdater,
+from autograd_site import ROOT
+from autograd_site.checks.page_examples import OutputUpdater, check, parse
+from autograd_site.pages import (
     PageError,
     SnippetExpander,
-    check,
     find_fences,
     parse_page,
     read_snippets_config,
 )
-
-ROOT = Path(__file__).resolve().parents[1]
 
 pytest_plugins = ["pytester"]
 
@@ -34,7 +31,7 @@ def page(text):
 
 def run_page(text, expander, updater=None):
     """Parse and run every example of a page; return the failure messages."""
-    parsed = parse_page(text, "docs/page.md", expander)
+    parsed = parse(text, "docs/page.md", expander)
     namespace = {}
     failures = []
     for example in parsed.examples:
@@ -327,13 +324,13 @@ def test_pytest_reports_a_wrong_output_and_update_outputs_fixes_it(pytester):
     )
     pytester.makeconftest(
         "from pathlib import Path\nfrom sybil import Sybil\n"
-        "from tutorial_tools.page_examples import PageParser\n"
+        "from autograd_site.checks.page_examples import PageParser\n"
         "pytest_collect_file = Sybil(parsers=[PageParser(Path(__file__).parent / 'mkdocs.yml')],"
         " path='docs', patterns=['*.md']).pytest()\n"
     )
     docs = pytester.mkdir("docs")
     (docs / "page.md").write_text("```python\nprint(6 * 7)\n```\n\n```text\n41\n```\n")
-    flags = ["-p", "tutorial_tools.page_examples", "-p", "no:doctest"]
+    flags = ["-p", "autograd_site.checks.plugin", "-p", "no:doctest"]
 
     failed = pytester.runpytest(*flags)
     failed.assert_outcomes(failed=1)

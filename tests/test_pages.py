@@ -4,8 +4,8 @@ import re
 
 import pytest
 
+from autograd_site.pages import read_mkdocs_yml
 from pages import PAGES, ROOT, SITE_PAGES, parsed
-from tutorial_tools.page_examples import read_mkdocs_yml
 
 TUTORIALS = [page for page in PAGES if page != "docs/index.md"]
 

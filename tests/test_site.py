@@ -10,8 +10,8 @@ from importlib.metadata import version
 
 import pytest
 
+from autograd_site.build import figures, typeset
 from pages import PAGES, ROOT, built_html, mkdocs_build, parsed, url_of, with_code
-from tutorial_tools import figures, typeset
 
 pytestmark = pytest.mark.build
 
@@ -116,7 +116,7 @@ def test_no_raw_markup_reaches_the_reader(site, page):
 )
 def test_a_broken_page_fails_the_build_with_its_name(tmp_path, bad_page, message):
     project = tmp_path / "project"
-    for name in ("docs", "snippets", "tutorial_tools", "overrides"):
+    for name in ("docs", "snippets", "autograd_site", "overrides"):
         shutil.copytree(ROOT / name, project / name)
     for name in ("mkdocs.yml", "CONTRIBUTING.md"):
         shutil.copy(ROOT / name, project)
@@ -146,7 +146,7 @@ def test_the_contributor_guide_is_on_the_site(site):
 
 
 def test_a_warm_build_loads_nbconvert_only_when_a_notebook_needs_converting():
-    """tutorial_tools.deferred_imports: loading the config leaves nbconvert unloaded."""
+    """autograd_site.build.deferred_imports: loading the config leaves nbconvert unloaded."""
     probe = """
 import sys
 from mkdocs.config import load_config

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tutorial_tools.typeset import characters, render
+from autograd_site.build.typeset import characters, render
 
 
 def core(tex: str) -> str:

@@ -7,9 +7,10 @@ from html import unescape
 import pytest
 import torch
 
+from autograd_site.build import typeset
+from autograd_site.build.notebooks import page_to_notebook
+from autograd_site.data import vjp_rules
 from pages import ROOT, built_html, parsed, url_of
-from tutorial_tools import typeset, vjp_rules
-from tutorial_tools.notebooks import page_to_notebook
 
 PAGE = "docs/vjp-cheat-sheet.md"
 RULES = {rule.name: rule for rule in vjp_rules.RULES}

@@ -21,7 +21,8 @@ import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from autograd_site import ROOT
+
 RENDERER = Path(__file__).with_name("render_math.mjs")
 CACHE = ROOT / ".cache" / "math"
 KATEX = ROOT / "node_modules" / "katex"

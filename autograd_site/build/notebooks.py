@@ -13,8 +13,9 @@ import re
 
 import nbformat
 
-from tutorial_tools import derivations, vjp_rules
-from tutorial_tools.page_examples import Page
+from autograd_site.data import vjp_rules
+from autograd_site.directives import strip_directives
+from autograd_site.pages import Page
 
 SETUP = """\
 # Setup: print warnings as the site shows them ("Category: message").
@@ -33,8 +34,8 @@ _LINK = re.compile(r"(?P<bang>!?)\[(?P<text>[^\]]*)\]\((?P<target>[^)\s]+)\)")
 
 
 def for_readers(markdown: str) -> str:
-    """A page as readers get it: the cheat sheet's table filled in, derivation directives gone."""
-    return derivations.strip_directives(vjp_rules.expand_table(markdown))
+    """A page as readers get it: the cheat sheet's table filled in, directives gone."""
+    return strip_directives(vjp_rules.expand_table(markdown))
 
 
 def _markdown(text: str, page_url: str, site_url: str) -> str:
@@ -102,11 +103,7 @@ def page_to_notebook(
             cells.append(_markdown_cell(prose))
         position = fence.end
         if example is not None:
-            raises = (
-                example.output_fence is not None
-                and "Traceback (most recent call last):" in example.output_fence.body
-            )
-            tags = ["raises-exception"] if raises else []
+            tags = ["raises-exception"] if example.raises else []
             cells.append(_code_cell(example.code.rstrip("\n"), tags))
     prose = _markdown(text[position:], page_url, site_url)
     if prose:

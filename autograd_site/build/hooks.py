@@ -1,7 +1,7 @@
 """mkdocs hooks: generated figures and notebooks, math typeset at build time, small fixes.
 
-Kept thin: figures are drawn by ``tutorial_tools.figures``, notebooks written by
-``tutorial_tools.notebooks`` and math typeset by ``tutorial_tools.typeset``; this file wires them
+Kept thin: figures are drawn by ``figures``, notebooks written by ``notebooks`` and math typeset
+by ``typeset``, all in this package; this file wires them
 into the build, so ``mkdocs build`` and ``mkdocs serve`` show the same site.
 """
 
@@ -17,8 +17,8 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import get_relative_url
 
-from tutorial_tools import figures, notebooks, typeset
-from tutorial_tools.page_examples import (
+from autograd_site.build import figures, notebooks, typeset
+from autograd_site.pages import (
     PageError,
     SnippetExpander,
     parse_page,

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from tutorial_tools import LazyModule
+from autograd_site import LazyModule
 
 if TYPE_CHECKING:
     import torch

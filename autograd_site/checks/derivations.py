@@ -41,12 +41,11 @@ import os
 import re
 from dataclasses import dataclass
 from functools import cache, cached_property
-from itertools import accumulate
 
 from sybil import Region
 
-from tutorial_tools import LazyModule
-from tutorial_tools.page_examples import PageError, find_fences
+from autograd_site import LazyModule
+from autograd_site.directives import Derivation, find_derivations
 
 # What each kind of block may show, named by the left sides of its equations.
 SHOWS = {
@@ -59,15 +58,12 @@ SHOWS = {
 FUNCTIONS = ("sin", "cos", "tan", "exp", "log", "tanh", "sqrt")
 TOLERANCE = {"torch": 1e-9, "finite differences": 1e-6}  # relative to 1 + |exact value|
 FINITE_DIFFERENCE_STEP = 1e-6
-MISPLACED = "a derivation directive must sit on the line directly before a $$ block"
 
-_DIRECTIVE = re.compile(r"^[ \t]*<!-- derivation:(?P<body>.*?)-->[ \t]*$")  # the hook strips these
 _DIRECTIVE_BODY = re.compile(
     r"(?P<kind>\w+)\s+of\s+(?P<of>.+?)(?:\s+wrt\s+(?P<wrt>.+?))?"
     r"(?:\s+with\s+v\s*=\s*(?P<v>.+?))?(?:\s+at\s+(?P<at>.+?))?",
     re.S,
 )
-_DISPLAY = re.compile(r"^[ \t]*(?:\$\$|\\\[|\\begin\{(?P<environment>[\w*]+)\})")
 _VARIABLE = re.compile(r"(?P<letter>[A-Za-z])(?P<index>\d*)")
 _LATEX_VARIABLE = re.compile(r"(?P<letter>[A-Za-z])(?:_\{?(?P<index>\d+)\}?)?")
 _LEFT_SIDES = [
@@ -136,110 +132,6 @@ class Notation(Failure):
     """A term in notation (∂, ∇, Σ, a generic index): nothing to evaluate, so it is skipped."""
 
 
-@dataclass
-class Derivation:
-    """A display-math block with its directive, or a directive with no block after it."""
-
-    page: str
-    text: str  # the whole page
-    start: int  # the sybil region: the directive line through the closing delimiter
-    end: int
-    directive: str | None  # the directive's body; None when the block has none
-    math_start: int = 0  # the LaTeX between the delimiters
-    math_end: int = 0
-    problem: str | None = None  # what is wrong with the page's structure
-
-    def line(self, offset: int) -> int:
-        return self.text.count("\n", 0, offset) + 1
-
-    @property
-    def checked(self) -> bool:
-        return self.directive not in (None, "illustrative")
-
-
-def find_derivations(text: str, page: str) -> list[Derivation]:
-    """Every display-math block outside code fences, and every directive, in page order."""
-    fences = _fences(text, page)
-    lines = text.splitlines(keepends=True)
-    offsets = list(accumulate(map(len, lines), initial=0))
-    found: list[Derivation] = []
-    pending: tuple[int, str] | None = None  # (offset, body) of a directive awaiting its block
-
-    def stray(offset: int, problem: str) -> Derivation:
-        end = text.find("\n", offset) + 1 or len(text)
-        derivation = Derivation(page, text, offset, end, None)
-        derivation.problem = f"{page}:{derivation.line(offset)}: {problem}"
-        return derivation
-
-    index = 0
-    while index < len(lines):
-        start, line = offsets[index], lines[index].rstrip("\r\n")
-        index += 1
-        in_fence = any(begin <= start < end for begin, end in fences)
-        display = None if in_fence else _DISPLAY.match(line)
-        if pending and not display:
-            found.append(stray(pending[0], MISPLACED))
-            pending = None
-        if in_fence:
-            continue
-        if line.lstrip().startswith("<!-- derivation:"):
-            directive = _DIRECTIVE.match(line)
-            if directive:
-                pending = (start, " ".join(directive["body"].split()))
-            else:
-                found.append(
-                    stray(start, "a derivation directive is one line: <!-- derivation: ... -->")
-                )
-        elif display:
-            opener = display.group().lstrip()
-            closer = {"$$": "$$", "\\[": "\\]"}.get(opener)
-            math_start = start + line.index(opener) + (len(opener) if closer else 0)
-            closer = closer or f"\\end{{{display['environment']}}}"
-            math_end = text.find(closer, math_start)
-            if math_end < 0:
-                found.append(stray(start, f"display math {opener} is never closed by {closer}"))
-                break
-            closing = math_end + len(closer)
-            if opener not in ("$$", "\\["):
-                math_end = closing  # an environment is itself the math
-            index = text.count("\n", 0, closing) + 1  # the line after the closing delimiter
-            found.append(
-                Derivation(
-                    page,
-                    text,
-                    pending[0] if pending else start,
-                    offsets[min(index, len(lines))],
-                    pending[1] if pending else None,
-                    math_start,
-                    math_end,
-                )
-            )
-            pending = None
-    if pending:
-        found.append(stray(pending[0], MISPLACED))
-    return found
-
-
-def strip_directives(markdown: str) -> str:
-    """The page without its derivation directives, for the site; those inside code fences (an
-    example of the syntax) stay."""
-    fences = _fences(markdown, "")
-    kept, offset = [], 0
-    for line in markdown.splitlines(keepends=True):
-        inside = any(begin <= offset < end for begin, end in fences)
-        if inside or not _DIRECTIVE.match(line.rstrip("\r\n")):
-            kept.append(line)
-        offset += len(line)
-    return "".join(kept)
-
-
-def _fences(text: str, page: str) -> list[tuple[int, int]]:
-    try:
-        return [(fence.start, fence.end) for fence in find_fences(text, page)]
-    except PageError:  # an unclosed fence: page_examples reports it
-        return []
-
-
 def check(derivation: Derivation) -> str | None:
     """None when the block is illustrative or every checked term is right; else what is wrong."""
     d = derivation
@@ -249,7 +141,7 @@ def check(derivation: Derivation) -> str | None:
         return (
             f"{d.page}:{d.line(d.start)}: display math with no derivation directive on the "
             "line before it: add `<!-- derivation: KIND of F ... -->` (see "
-            "tutorial_tools/derivations.py) or, for a generic form, "
+            "autograd_site/checks/derivations.py) or, for a generic form, "
             "`<!-- derivation: illustrative -->`"
         )
     if d.directive == "illustrative":

@@ -15,9 +15,9 @@ import warnings
 from contextlib import redirect_stdout
 from pathlib import Path
 
-from tutorial_tools import autograd_graph
+from autograd_site import ROOT
+from autograd_site.build import autograd_graph
 
-ROOT = Path(__file__).resolve().parents[1]
 SNIPPETS = ROOT / "snippets"
 CACHE = ROOT / ".cache" / "figures"
 

@@ -29,7 +29,7 @@ from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[1]  # tools/ sits in the repository
 PYTHON = sys.executable
 MKDOCS = [PYTHON, "-m", "mkdocs"]
 CHROMIUM = "/usr/bin/chromium"
