@@ -43,13 +43,6 @@ def test_a_wrong_rule_is_rejected(name, wrong_vjp):
     assert not vjp_rules.holds(wrong)
 
 
-def test_a_wrong_rule_fails_the_comparison_the_tests_make():
-    wrong = dataclasses.replace(RULES["sin"], vjp=lambda x, v: (-v * torch.cos(x),))
-    by_autograd, by_rule = vjp_rules.products(wrong)
-    with pytest.raises(AssertionError):
-        torch.testing.assert_close(by_rule[0], by_autograd[0], **vjp_rules.TOLERANCE)
-
-
 def test_the_rules_cover_the_operations_the_cheat_sheet_promises():
     required = {
         "add",

@@ -28,7 +28,7 @@ def check(claim: Claim, namespace: dict) -> str | None:
     if not value:
         return f"{claim.where}: the claim {claim.expression!r} is empty"
     if not claim.before.endswith(value):
-        shown = claim.before[-max(len(value), 12) :].lstrip()
+        shown = claim.before.split()[-1] if claim.before.strip() else ""
         return (
             f"{claim.where}: the prose says {shown!r} where the claim {claim.expression!r} "
             f"computes {value!r}"
