@@ -2,7 +2,9 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-VENV := .venv
+# `make test TORCH=2.14.1` runs the suite against another torch release, in its own venv.
+TORCH ?=
+VENV := $(if $(TORCH),.venv-torch-$(TORCH),.venv)
 PYTHON := $(VENV)/bin/python
 PIP_FLAGS := --quiet --disable-pip-version-check
 export NO_MKDOCS_2_WARNING := 1
@@ -17,6 +19,7 @@ setup: $(VENV)/.installed node_modules/.installed ## Create .venv and install th
 $(VENV)/.installed: pyproject.toml requirements.lock
 	test -x $(PYTHON) || python3.11 -m venv $(VENV)
 	$(PYTHON) -m pip install $(PIP_FLAGS) -c requirements.lock -e ".[dev]"
+	$(if $(TORCH),$(PYTHON) -m pip install $(PIP_FLAGS) "torch==$(TORCH)")  # over the pinned one
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -50,4 +53,4 @@ lock: ## Re-pin requirements.lock from the current .venv after changing pyprojec
 	 $(PYTHON) -m pip freeze --exclude-editable) > requirements.lock
 
 clean: ## Remove the built site and caches (keeps .venv and node_modules)
-	rm -rf site .pytest_cache
+	rm -rf site .pytest_cache .cache
