@@ -1,12 +1,15 @@
 """Notebooks: the walkthrough, and the notebook generated from every page, each run in a fresh
 kernel, print exactly what the pages show."""
 
+import os
 import re
+import tempfile
 from pathlib import Path
 
 import nbformat
 import pytest
 from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
 
 from autograd_site.build.notebooks import page_to_notebook
 from autograd_site.checks.page_examples import TRACEBACK_ELISION, TRACEBACK_HEADER, output_matches
@@ -17,12 +20,46 @@ SITE_URL = "https://example.org/site/"
 WITH_CODE = with_code()
 
 
+# Loaded by the kernel's Python at startup: the project's own modules cannot be imported, as in a
+# reader's Colab, where only the notebook is.
+HIDE_THE_PROJECT = """\
+import sys
+
+
+class HideTheProject:
+    def find_spec(self, name, path=None, target=None):
+        if name.partition(".")[0] in {"autograd_site", "pages", "conftest"}:
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+
+
+sys.meta_path.insert(0, HideTheProject())
+"""
+
+
 def execute(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Run top to bottom in a fresh kernel, from the repository root (as mkdocs-jupyter does)."""
-    NotebookClient(
-        notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}}
-    ).execute()
+    """Run top to bottom in a fresh kernel as a reader would: in an empty folder outside the
+    repository, with the project's own package out of reach."""
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / "sitecustomize.py").write_text(HIDE_THE_PROJECT, encoding="utf-8")
+        env = {**os.environ, "PYTHONPATH": folder}
+        client = NotebookClient(
+            notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": folder}}
+        )
+        client.execute(env=env)
     return notebook
+
+
+def test_a_notebook_that_needs_the_project_fails_as_it_would_in_colab():
+    cells = ["import torch", "import autograd_site"]
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    with pytest.raises(CellExecutionError, match="No module named 'autograd_site'"):
+        execute(notebook)
+
+
+def test_a_notebook_that_reads_the_repository_fails_as_it_would_in_colab():
+    cell = nbformat.v4.new_code_cell("open('snippets/polynomial.py').read()")
+    with pytest.raises(CellExecutionError, match="FileNotFoundError"):
+        execute(nbformat.v4.new_notebook(cells=[cell]))
 
 
 def printed(cell) -> str:
