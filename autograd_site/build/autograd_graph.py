@@ -4,6 +4,11 @@ The graph is whatever torch recorded when the worked example ran, so a diagram c
 the code. Nodes carry torch's own class names (``AddBackward0``, ``AccumulateGrad``); leaves are
 labelled with the example's variable names. Rendering uses Graphviz compiled to WebAssembly
 (``render_dot.mjs``, npm ``@viz-js/viz``): static SVG, no system package, no script in the page.
+
+Why not torchviz's ``make_dot``: it names each node by the object's memory address, so the same
+graph gives different DOT on every run and a cached, reproducible SVG is impossible; its arrows
+point the way the forward pass went, while the pages draw the way gradients flow; and it labels the
+output with its shape only. The walk over ``next_functions`` it would save is the few lines below.
 """
 
 from __future__ import annotations

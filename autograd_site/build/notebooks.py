@@ -4,6 +4,10 @@ The notebook is the page: prose and LaTeX become Markdown cells, each python blo
 includes expanded, exactly as the doctests run it) a code cell, in page order. Output blocks are
 left out: running the notebook produces them. A first, setup cell makes warnings print the way the
 page shows them, so the notebook's outputs can be compared with the page's (tests do).
+
+Why not jupytext, which reads Markdown into notebooks: it turns only top-level fences into code
+cells, so the code of a collapsible solution or an admonition would stay Markdown, and it knows
+neither snippet includes nor the theme's admonitions, links and math delimiters.
 """
 
 from __future__ import annotations
