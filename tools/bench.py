@@ -11,7 +11,6 @@ font included) are ready, and Lighthouse scores: performance (mobile and desktop
 from __future__ import annotations
 
 import gzip
-import io
 import json
 import os
 import platform
@@ -21,23 +20,20 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.request
 from datetime import date
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+from autograd_site import local_site
 
 ROOT = Path(__file__).resolve().parents[1]  # tools/ sits in the repository
 PYTHON = sys.executable
 MKDOCS = [PYTHON, "-m", "mkdocs"]
-CHROMIUM = "/usr/bin/chromium"
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
 OUT = ROOT / "build"
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-COMPRESSIBLE = ("text/", "javascript", "json", "svg", "xml")
 
 
 def _run(command: list[str], cwd: Path) -> float:
@@ -123,61 +119,31 @@ def _wait_for(condition, timeout: float) -> None:
         time.sleep(0.02)
 
 
-class _GzipHandler(SimpleHTTPRequestHandler):
-    """Serves text resources gzip-compressed, as GitHub Pages does."""
-
-    def log_message(self, *args):
-        pass
-
-    def send_head(self):
-        path = Path(self.translate_path(self.path))
-        path = path / "index.html" if path.is_dir() else path
-        kind = self.guess_type(str(path))
-        accepts = "gzip" in self.headers.get("Accept-Encoding", "")
-        if not (path.is_file() and accepts and any(k in kind for k in COMPRESSIBLE)):
-            return super().send_head()
-        body = gzip.compress(path.read_bytes(), 6)
-        self.send_response(200)
-        self.send_header("Content-Type", kind)
-        self.send_header("Content-Encoding", "gzip")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        return io.BytesIO(body)
-
-
 def page_loads(site: Path, paths: list[str]) -> dict[str, dict]:
     """Per page: compressed bytes of a first load, fonts-ready time, Lighthouse scores."""
     from playwright.sync_api import sync_playwright
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_GzipHandler, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_port}/"
     results = {}
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=CHROMIUM, args=["--no-sandbox", "--disable-background-networking"]
-            )
-            for path in paths:
-                sizes, ready = [], []
-                for _ in range(RUNS):
-                    context = browser.new_context()
-                    tab = context.new_page()
-                    responses = []
-                    tab.on("response", lambda response, seen=responses: seen.append(response))
-                    tab.goto(base + path, wait_until="load")
-                    ready.append(tab.evaluate("document.fonts.ready.then(() => performance.now())"))
-                    tab.wait_for_load_state("networkidle")
-                    sizes.append(sum(_compressed_size(r) for r in responses))
-                    context.close()
-                results[path or "/"] = {
-                    "kb": statistics.median(sizes) / 1000,
-                    "fonts_ready_ms": statistics.median(ready),
-                    **_lighthouse(base + path),
-                }
-            browser.close()
-    finally:
-        server.shutdown()
+    with local_site.serve(site) as base, sync_playwright() as playwright:
+        browser = local_site.launch_chromium(playwright)
+        for path in paths:
+            sizes, ready = [], []
+            for _ in range(RUNS):
+                context = browser.new_context()
+                tab = context.new_page()
+                responses = []
+                tab.on("response", lambda response, seen=responses: seen.append(response))
+                tab.goto(base + path, wait_until="load")
+                ready.append(tab.evaluate("document.fonts.ready.then(() => performance.now())"))
+                tab.wait_for_load_state("networkidle")
+                sizes.append(sum(_compressed_size(r) for r in responses))
+                context.close()
+            results[path or "/"] = {
+                "kb": statistics.median(sizes) / 1000,
+                "fonts_ready_ms": statistics.median(ready),
+                **_lighthouse(base + path),
+            }
+        browser.close()
     return results
 
 
@@ -188,7 +154,8 @@ def _compressed_size(response) -> int:
     except Exception:  # noqa: BLE001 - a redirect or aborted request has no body to count
         return 0
     kind = response.headers.get("content-type", "")
-    return len(gzip.compress(body, 6)) if any(k in kind for k in COMPRESSIBLE) else len(body)
+    compressed = any(k in kind for k in local_site.COMPRESSIBLE)
+    return len(gzip.compress(body, 6)) if compressed else len(body)
 
 
 def _lighthouse(url: str) -> dict[str, float]:
@@ -208,7 +175,7 @@ def _lighthouse(url: str) -> dict[str, float]:
                     f"--only-categories={categories}",
                     "--chrome-flags=--headless=new --no-sandbox --disable-background-networking",
                 ],
-                env={**ENV, "CHROME_PATH": CHROMIUM},
+                env={**ENV, "CHROME_PATH": str(local_site.CHROMIUM)},
                 capture_output=True,
                 text=True,
                 check=True,
