@@ -9,8 +9,9 @@ from html.parser import HTMLParser
 from importlib.metadata import version
 
 import pytest
+from mkdocs.exceptions import PluginError
 
-from autograd_site.build import figures, typeset
+from autograd_site.build import figures, hooks, theme, typeset
 from pages import PAGES, ROOT, built_html, mkdocs_build, parsed, url_of, with_code
 
 pytestmark = pytest.mark.build
@@ -108,9 +109,10 @@ def test_no_raw_markup_reaches_the_reader(site, page):
         ("[a broken link](no-such-page.md)\n", "no-such-page.md"),
         ("[a broken anchor](index.md#no-such-anchor)\n", "no-such-anchor"),
         ("Text.\n\n$$\n\\frac{a}{\n$$\n", "broken.md:6: cannot typeset '\\\\frac{a}{'"),
+        # The page, the line and the formula; why it cannot be shown is typeset.py's to word.
         (
             "Text.\n\nA bold $\\mathbf{\\partial}$.\n",
-            "broken.md:5: cannot typeset '\\\\mathbf{\\\\partial}': browsers cannot show '∂'",
+            "broken.md:5: cannot typeset '\\\\mathbf{\\\\partial}'",
         ),
     ],
 )
@@ -160,3 +162,34 @@ assert callable(convert.nb2html) and "nbconvert" in sys.modules, "convert loads 
         [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_the_build_refuses_a_theme_release_the_overrides_were_not_checked_against(monkeypatch):
+    monkeypatch.setattr(theme, "version", lambda name: "9.9.0")
+    with pytest.raises(PluginError, match=r"mkdocs-material 9\.9\.0 .* written against 9\.8\.2"):
+        theme.check_material_version()
+
+
+def test_the_theme_release_the_overrides_fit_is_the_one_pinned():
+    pin = re.search(r'"mkdocs-material==([^"]+)"', (ROOT / "pyproject.toml").read_text("utf-8"))
+    assert pin[1] == theme.MATERIAL
+
+
+def test_the_hooks_edit_page_content_and_leave_the_theme_s_html_alone():
+    assert hasattr(hooks, "on_page_content")
+    assert not hasattr(hooks, "on_post_page"), "the theme's HTML changes through overrides/"
+    assert not hasattr(hooks, "on_post_template")
+
+
+@pytest.mark.parametrize("page", with_code())
+def test_output_blocks_are_marked_for_the_theme_to_give_no_copy_button(site, page):
+    text = built_html(site, page)
+    assert re.search(r'class="language-text highlight no-copy"', text), "output blocks marked"
+    assert not re.search(r'class="language-(?!text)[\w-]+ highlight[^"]*no-copy', text), (
+        "code keeps its copy button"
+    )
+
+
+@pytest.mark.parametrize("page", with_code())
+def test_notebook_links_sit_right_under_the_title(site, page):
+    assert re.search(r'</h1>\s*<p class="notebook-links">', built_html(site, page))
