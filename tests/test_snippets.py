@@ -50,24 +50,21 @@ def test_snippet_lines_fit_a_code_block_without_scrolling(snippet):
 
 
 def test_the_finite_difference_page_reads_its_error_table_right():
-    """What derivatives-and-finite-differences.md says of the table, column by column."""
+    """What derivatives-and-finite-differences.md says of the table's columns in words. The numbers
+    it quotes (the 0.38 at h = 1e-7, the 0.30 at 0.1, the smallest error at 1e-4, eps/h) are claims
+    on the page, checked with its doctests."""
     run = runpy.run_path(str(ROOT / "snippets" / "finite_difference_errors.py"))
     steps, columns = run["STEPS"], run["COLUMNS"]
     eps64 = torch.finfo(torch.float64).eps
     eps32 = torch.finfo(torch.float32).eps
-    # forward f64 is the truncation error 3h all the way down; eps/h < 1e-8 at h = 1e-7.
+    # forward f64 is the truncation error 3h all the way down.
     assert all(
         abs(e - 3 * h) < 0.01 * 3 * h for e, h in zip(columns["forward f64"], steps, strict=True)
     )
-    assert eps64 / 1e-7 < 1e-8
-    # forward f32 follows 3h down to h = 1e-4, then turns round; off by 0.38 at 1e-7, worse
-    # than at 0.1.
+    # forward f32 follows 3h down to h = 1e-4, and only that far.
     forward32 = columns["forward f32"]
     follows = [abs(e - 3 * h) < 0.15 * 3 * h for e, h in zip(forward32, steps, strict=True)]
     assert follows == [h >= 1e-4 for h in steps]
-    assert forward32[4] > forward32[3], "turns round after 1e-4"
-    assert f"{forward32[-1]:.2f}" == "0.38"
-    assert forward32[-1] > forward32[0]
     # central differences: round-off alone, growing as h shrinks, roughly like eps/h.
     for name, eps in (("central f64", eps64), ("central f32", eps32)):
         errors = columns[name]
