@@ -1,14 +1,33 @@
-"""Math typeset at build time: every arithmatex element of a page becomes MathML.
+r"""Math typeset at build time: every formula of a page becomes MathML.
 
 Readers get finished math with the page: MathML that the browser lays out itself, with one small
 stylesheet and one font (STIX Two Math, cut down to the characters the site's formulas use); no
-script, no waiting. Malformed LaTeX fails the build with the page, the line and KaTeX's message
-instead of showing a red error to readers. KaTeX runs in Node (``render_math.mjs``); results are
-cached in .cache/math by formula, so `mkdocs serve` re-renders only what changed.
+script, no waiting. Temml writes the MathML for MathML Core, the MathML that browsers implement;
+it runs in Node (``render_math.mjs``). Malformed LaTeX fails the build with the page, the line and
+Temml's message instead of showing a red error to readers. Results are cached in .cache/math by
+formula, so `mkdocs serve` re-renders only what changed.
 
-KaTeX writes MathML 3; browsers implement MathML Core, which lays some of it out unlike TeX.
-``mathml_core`` rewrites those parts (letter styles, primes, stretchy delimiters, spacing); a
-letter style it cannot write fails the build, so none is lost silently.
+The formulas are found with an HTML parser (selectolax): the arithmatex elements of a page, and
+the $-delimited math in the text of a notebook's markdown cells, outside code.
+
+Where browsers would draw Temml's MathML otherwise than TeX draws the formula, it is rewritten:
+
+- Primes. Temml writes f' as TeX does, f with the superscript ′, and leaves the prime's size and
+  height to the font's stylistic set ss04 (its stylesheet turns the set on for primes). The STIX
+  Two Math the site uses has no stylistic sets, and its ′ is already a raised glyph:
+  superscripted again, it shrinks to a speck. ``mathml_core`` writes f followed by ′ instead
+  (″ for two primes, ‴ for three).
+- \left and \right. Temml makes every \left and \right delimiter stretchy, and MathML Core
+  stretches a stretchy delimiter to cover whatever it encloses, even a superscript or a slightly
+  tall letter. TeX keeps it at its normal size unless it encloses something tall (a fraction, a
+  matrix, a root or a large operator); ``mathml_core`` makes it stretchy only then.
+- Function names. Temml puts a thin space after a function name unless a delimiter follows it,
+  deciding from the next token alone: a name that ends its formula (\(\log\), in prose) gets
+  the space too, and it shows before the comma or word that follows the formula. TeX spaces a
+  function name from its argument only; ``mathml_core`` drops the space where nothing follows.
+- Letter styles. Browsers ignore ``mathvariant``, so Temml writes \mathbb{R} as the Unicode
+  letter ℝ; a character it has no such letter for (\mathbf{\partial}) it leaves plain without a
+  word. ``render_math.mjs`` makes that an error, so no style is lost unseen.
 """
 
 from __future__ import annotations
@@ -18,190 +37,136 @@ import html
 import json
 import re
 import subprocess
-import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from pathlib import Path
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from autograd_site import ROOT
 
 RENDERER = Path(__file__).with_name("render_math.mjs")
 CACHE = ROOT / ".cache" / "math"
-KATEX = ROOT / "node_modules" / "katex"
+TEMML = ROOT / "node_modules" / "temml"
 FONT = ROOT / "node_modules/@fontsource/stix-two-math/files/stix-two-math-latin-400-normal.woff2"
 FONT_CACHE = ROOT / ".cache" / "math-font"
 STYLESHEET = Path(__file__).with_name("math.css")
 
 # pymdownx.arithmatex (generic mode) wraps inline math in \( \) and display math in \[ \].
-ARITHMATEX = re.compile(
-    r'<(?P<tag>span|div) class="arithmatex">\\(?P<open>[(\[])(?P<tex>.*?)\\[)\]]</(?P=tag)>',
-    re.DOTALL,
-)
-
-
-# mkdocs-jupyter leaves notebook math as $...$ and $$...$$ in the markdown cells' HTML.
-NOTEBOOK_CELL = re.compile(r'<div class="jp-Cell (?P<kind>[\w-]+)')
-NOTEBOOK_MATH = re.compile(
-    r"(?P<code><code>.*?</code>)|\$\$(?P<display>.+?)\$\$|(?<![\\$])\$(?P<inline>[^$\n]+?)\$",
-    re.DOTALL,
-)
+ARITHMATEX = "span.arithmatex, div.arithmatex"
+DELIMITERS = {"\\(": ("\\)", False), "\\[": ("\\]", True)}  # opening: (closing, display)
+# mkdocs-jupyter leaves a notebook's math as $...$ and $$...$$ in its markdown cells' text.
+DOLLARS = re.compile(r"\$\$(?P<display>.+?)\$\$|(?<![\\$])\$(?P<inline>[^$\n]+?)\$", re.DOTALL)
+NOT_MATH = {"code", "pre", "script", "style"}  # elements whose $ signs are not math
 # What the notebook template loads that this site does not want: an empty MathJax script (a
 # request for the page itself), MathJax settings, and Mermaid imported from a CDN.
-NOTEBOOK_SCRIPTS = re.compile(
-    r'<!-- Load mathjax -->\s*<script src=""> </script>'
-    r'|<script type="text/x-mathjax-config">.*?</script>'
-    r'|<script type="module">(?:(?!</script>).)*?cdnjs\.cloudflare\.com.*?</script>',
-    re.DOTALL,
-)
+CDN = "cdnjs.cloudflare.com"
+
+PRIMES = {"′": 1, "″": 2, "‴": 3, "⁗": 4}
+PRIMES_BY_COUNT = {count: prime for prime, count in PRIMES.items()}
+# What makes TeX grow a \left ... \right delimiter past its normal size.
+TALL = "mfrac, mtable, msqrt, mroot"
+LARGE_OPERATORS = set("∑∏∐∫∬∭∮⋃⋂⋁⋀⨁⨂")
+TOKENS = "mi, mn, mo, mtext, ms"
+APPLY = "\u2061"  # function application, between log and x
+THIN = "0.1667em"  # TeX's thin space
+
+# The Mathematical Italic letter a browser draws for a one-character <mi> (MathML Core's italic
+# mappings): Latin and Greek letters by offset, the rest one by one (h is Planck's ℎ).
+_ITALIC_RANGES = [
+    ("A", "Z", 0x1D434),
+    ("a", "z", 0x1D44E),
+    ("Α", "Ω", 0x1D6E2),
+    ("α", "ω", 0x1D6FC),
+]
+_ITALIC_OTHERS = dict(zip("hıȷϴ∇∂ϵϑϰϕϱϖ", "ℎ𝚤𝚥𝛳𝛻𝜕𝜖𝜗𝜘𝜙𝜚𝜛", strict=True))
 
 
 class MathError(Exception):
-    """LaTeX that KaTeX cannot typeset; the message names page, line and formula."""
+    """LaTeX that Temml cannot typeset; the message names page, line and formula."""
 
 
-def _katex_version() -> str:
-    return json.loads((KATEX / "package.json").read_text(encoding="utf-8"))["version"]
-
-
-# Where each alphabet starts in Unicode's Mathematical Alphanumeric Symbols, and the letters
-# that sit elsewhere (Letterlike Symbols) because they were encoded first.
-_ALPHABETS = {
-    "bold": {"A": 0x1D400, "a": 0x1D41A, "0": 0x1D7CE, "Α": 0x1D6A8, "α": 0x1D6C2},
-    "italic": {"A": 0x1D434, "a": 0x1D44E, "Α": 0x1D6E2, "α": 0x1D6FC},
-    "bold-italic": {"A": 0x1D468, "a": 0x1D482, "Α": 0x1D71C, "α": 0x1D736},
-    "script": {"A": 0x1D49C, "a": 0x1D4B6},
-    "fraktur": {"A": 0x1D504, "a": 0x1D51E},
-    "double-struck": {"A": 0x1D538, "a": 0x1D552, "0": 0x1D7D8},
-    "sans-serif": {"A": 0x1D5A0, "a": 0x1D5BA, "0": 0x1D7E2},
-    "monospace": {"A": 0x1D670, "a": 0x1D68A, "0": 0x1D7F6},
-}
-_HOLES = {
-    ("italic", "h"): "ℎ",
-    **{("script", c): h for c, h in zip("BEFHILMRego", "ℬℰℱℋℐℒℳℛℯℊℴ", strict=True)},
-    **{("fraktur", c): h for c, h in zip("CHIRZ", "ℭℌℑℜℨ", strict=True)},
-    **{("double-struck", c): h for c, h in zip("CHNPQRZ", "ℂℍℕℙℚℝℤ", strict=True)},
-}
-_SPANS = {"A": 26, "a": 26, "0": 10, "Α": 25, "α": 25}
-TOKEN_TEXT = re.compile(r"<(m[ion]|mtext)\b[^>]*>(?P<text>[^<]*)</\1>")
-MATH = re.compile(r"<math\b.*</math>", re.DOTALL)
-NS = "{http://www.w3.org/1998/Math/MathML}"
-PRIMES = {"′": 1, "″": 2, "‴": 3, "⁗": 4}
-PRIMES_BY_COUNT = {count: prime for prime, count in PRIMES.items()}
-# What makes TeX grow a \left ... \right delimiter past its normal size (and its 5pt shortfall).
-TALL = {f"{NS}mfrac", f"{NS}mtable", f"{NS}msqrt", f"{NS}mroot"}
-LARGE_OPERATORS = set("∑∏∐∫∬∭∮⋃⋂⋁⋀⨁⨂")
-SIGNS = set("+−±∓")
-BARS = set("∣∥")
-CLOSING = set(")]}⟩⌋⌉") | BARS
-OPENING = set("([{⟨⌊⌈")
-APPLY = "\u2061"  # function application, between log and x
-ET.register_namespace("", NS[1:-1])
-
-
-def styled(character: str, variant: str) -> str | None:
-    """``character`` in a mathematical alphabet (bold, italic, script, ...), or None."""
-    if (variant, character) in _HOLES:
-        return _HOLES[variant, character]
-    for first, start in _ALPHABETS.get(variant, {}).items():
-        offset = ord(character) - ord(first)
-        if 0 <= offset < _SPANS[first]:
-            return chr(start + offset)
+def italic(character: str) -> str | None:
+    """The italic form a browser draws for ``character`` alone in an <mi>, or None."""
+    if character in _ITALIC_OTHERS:
+        return _ITALIC_OTHERS[character]
+    for first, last, start in _ITALIC_RANGES:
+        if first <= character <= last:
+            return chr(start + ord(character) - ord(first))
     return None
 
 
-def _tall(element: ET.Element) -> bool:
-    return any(
-        node.tag in TALL or (node.tag == f"{NS}mo" and (node.text or "") in LARGE_OPERATORS)
-        for node in element.iter()
+def _math(markup: str) -> LexborNode:
+    """The MathML element written in ``markup``, parsed inside <math> so that it is MathML."""
+    return LexborHTMLParser(f"<math>{markup}</math>", is_fragment=True).css_first("math").child
+
+
+def _children(node: LexborNode) -> list[LexborNode]:
+    return list(node.iter())
+
+
+def _prime_count(script: LexborNode) -> int:
+    """How many primes a superscript is (f' is f with the superscript ′), or 0."""
+    operators = _children(script) if script.tag == "mrow" else [script]
+    if not all(op.tag == "mo" and op.text() in PRIMES for op in operators):
+        return 0
+    return sum(PRIMES[op.text()] for op in operators)
+
+
+def _tall(row: LexborNode) -> bool:
+    return row.css_first(TALL) is not None or any(
+        mo.text() in LARGE_OPERATORS for mo in row.css("mo")
     )
 
 
-def _prime_count(script: ET.Element) -> int:
-    """How many primes a superscript is (f' is f with the superscript ′), or 0."""
-    operators = list(script) if script.tag == f"{NS}mrow" else [script]
-    if not all(op.tag == f"{NS}mo" and (op.text or "") in PRIMES for op in operators):
-        return 0
-    return sum(PRIMES[op.text] for op in operators)
+def _ends_formula(node: LexborNode) -> bool:
+    """Whether nothing follows ``node`` in its formula."""
+    while node.tag != "math":
+        if node.next is not None:
+            return False
+        node = node.parent
+    return True
 
 
 def mathml_core(markup: str) -> str:
-    r"""KaTeX's MathML 3 rewritten where MathML Core, which browsers implement, draws it otherwise.
-
-    - ``mathvariant`` other than normal is gone from Core: the letters are written in Unicode.
-    - A prime is a superscript in TeX but already a raised glyph in a math font; superscripted
-      again it shrinks to a speck. f' becomes f followed by ′ (″ for two primes, ‴ for three).
-    - \left and \right delimiters stretch in Core to cover whatever they enclose, even a slightly
-      tall letter, while TeX keeps them at normal size unless they hold something tall (a
-      fraction, a matrix, a root or a large operator). They stretch only then; the bar of
-      \left. \right| stretches then too, which Core would not do by itself.
-    - Core spaces ∣ and ∥ as relations (a ∣ b) and a sign after an operator as a binary one
-      (exp( − x)). As TeX does, a bar that is a delimiter (\lvert, \left|) gets no space, and a
-      sign after an operator or an opening delimiter is a prefix: exp(−x), a = −1.
-    - TeX puts a thin space between a function name and its argument unless the argument opens
-      with a delimiter (log x, but log(x)); Core puts none.
-    """
-    match = MATH.search(markup)
-    math = ET.fromstring(match[0])
-    for parent in math.iter():
-        children = list(parent)
-        for index, child in enumerate(children):
-            before = children[index - 1] if index else None
-            after = children[index + 1] if index + 1 < len(children) else None
-            if child.get("mathvariant", "normal") != "normal":
-                _write_out(child)
-            if child.tag == f"{NS}msup" and (primes := _prime_count(child[1])):
-                parent[index] = _primed(child[0], primes)
-            elif child.tag == f"{NS}mrow" and any(op.get("fence") == "true" for op in child):
-                stretchy = "true" if _tall(child) else "false"
-                for fence in (op for op in child if op.get("fence") == "true"):
-                    fence.set("stretchy", stretchy)
-            elif child.tag == f"{NS}mo":
-                _space(child, before, after)
-    core = ET.tostring(math, encoding="unicode")
-    return markup[: match.start()] + core + markup[match.end() :]
-
-
-def _write_out(token: ET.Element) -> None:
-    variant = token.get("mathvariant")
-    letters = [styled(character, variant) for character in token.text or ""]
-    if None in letters:
-        raise ValueError(f"browsers cannot show {token.text!r} as {variant}: no Unicode form known")
-    token.text, token.attrib["mathvariant"] = "".join(letters), "normal"
-
-
-def _primed(base: ET.Element, primes: int) -> ET.Element:
-    row = ET.Element(f"{NS}mrow")
-    row.append(base)
-    ET.SubElement(row, f"{NS}mo", lspace="0em", rspace="0em").text = PRIMES_BY_COUNT[primes]
-    return row
-
-
-def _is_mo(element: ET.Element | None, texts: set[str] | None = None) -> bool:
-    """Whether ``element`` is an operator (one of ``texts``, if given)."""
-    return (
-        element is not None
-        and element.tag == f"{NS}mo"
-        and (texts is None or element.text in texts)
-    )
-
-
-def _space(operator: ET.Element, before: ET.Element | None, after: ET.Element | None) -> None:
-    """TeX's spacing where Core's operator dictionary differs from it."""
-    if operator.text in BARS and "stretchy" in operator.attrib:  # \lvert x \rvert, not \mid
-        operator.set("lspace", "0em")
-        operator.set("rspace", "0em")
-    elif operator.text == APPLY and after is not None and not _is_mo(after, OPENING):
-        operator.set("rspace", "0.1667em")
-    elif operator.text in SIGNS and _is_mo(before) and before.text not in CLOSING:
-        operator.set("form", "prefix")  # a = -1 and (-x), but (a) - 1
+    r"""Temml's MathML rewritten where browsers would draw it otherwise than TeX (primes,
+    function names, \left and \right; see the module's docstring)."""
+    tree = LexborHTMLParser(markup, is_fragment=True)
+    for script in tree.css("msup"):
+        base, superscript = _children(script)
+        if primes := _prime_count(superscript):
+            prime = PRIMES_BY_COUNT[primes]
+            script.replace_with(
+                _math(f'<mrow>{base.html}<mo lspace="0em" rspace="0em">{prime}</mo></mrow>')
+            )
+    for space in tree.css("mspace"):
+        after_name = space.prev is not None and space.prev.text() == APPLY
+        if after_name and space.attributes.get("width") == THIN and _ends_formula(space):
+            space.decompose()
+    for row in tree.css("mrow"):
+        fences = [
+            mo
+            for mo in _children(row)
+            if mo.tag == "mo" and mo.attributes.get("fence") == "true"
+            if mo.attributes.get("stretchy") == "true"
+        ]
+        if fences and not _tall(row):
+            for fence in fences:
+                fence.attrs["stretchy"] = "false"
+    return tree.html
 
 
 def characters(markup: str) -> set[str]:
-    """Every character the font must hold for this MathML: the text of its tokens, the italic
-    form the browser draws for each letter of a one-letter identifier, and the radical sign."""
-    found = {"√"} if re.search(r"<m(?:sqrt|root)\b", markup) else set()
-    for match in TOKEN_TEXT.finditer(markup):
-        text = html.unescape(match["text"])
-        found.update(text)
-        found.update(filter(None, (styled(c, "italic") for c in text)))
+    """Every character the font must hold for the math in ``markup``: the text of its tokens, the
+    italic form the browser draws for a one-character identifier, and the radical sign."""
+    found = set()
+    for math in LexborHTMLParser(markup).css("math"):
+        if math.css_first("msqrt, mroot") is not None:
+            found.add("√")
+        for token in math.css(TOKENS):
+            text = token.text()
+            found.update(text)
+            if token.tag == "mi" and len(text) == 1 and token.attributes.get("mathvariant") is None:
+                found.update(filter(None, [italic(text)]))
     return found
 
 
@@ -226,10 +191,18 @@ def subset_font(used: set[str]) -> bytes:
     return cached.read_bytes()
 
 
+def _temml_version() -> str:
+    package = TEMML / "package.json"
+    if not package.is_file():
+        raise MathError(f"Temml is missing at {TEMML}: run `npm ci` (or `make setup`)")
+    return json.loads(package.read_text(encoding="utf-8"))["version"]
+
+
 def render(formulas: list[tuple[str, bool]]) -> list[dict]:
-    """The MathML Core (or an error) for each (tex, display) pair, through the cache, which is
-    keyed by KaTeX's version and this module's source as well as by the formula."""
-    version = _katex_version() + hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+    """The MathML (or an error) for each (tex, display) pair, through the cache, which is keyed
+    by Temml's version and the source of this module and the renderer as well as by the formula."""
+    sources = Path(__file__).read_bytes() + RENDERER.read_bytes()
+    version = _temml_version() + hashlib.sha256(sources).hexdigest()
     keys = [
         hashlib.sha256(f"{version}\0mathml\0{display}\0{tex}".encode()).hexdigest()[:24]
         for tex, display in formulas
@@ -249,10 +222,12 @@ def render(formulas: list[tuple[str, bool]]) -> list[dict]:
             ["node", str(RENDERER)], input=payload.encode(), capture_output=True, cwd=ROOT
         )
         if process.returncode != 0:
-            raise MathError(f"KaTeX failed to run: {process.stderr.decode()}")
+            raise MathError(f"Temml failed to run: {process.stderr.decode()}")
         CACHE.mkdir(parents=True, exist_ok=True)
-        for (key, _), katex in zip(missing, json.loads(process.stdout), strict=True):
-            results[key] = result = _core(katex)
+        for (key, _), temml in zip(missing, json.loads(process.stdout), strict=True):
+            results[key] = result = (
+                {"html": mathml_core(temml["html"])} if "html" in temml else temml
+            )
             if "html" in result:
                 (CACHE / f"{key}.html").write_text(result["html"], encoding="utf-8")
     return [results[key] for key in keys]
@@ -266,57 +241,106 @@ def _line_of(tex: str, source: str) -> int | None:
     return None
 
 
-def _core(result: dict) -> dict:
-    """KaTeX's result made MathML Core, or the error that stops it."""
-    if "error" in result:
-        return result
-    try:
-        return {"html": mathml_core(result["html"])}
-    except ValueError as error:
-        return {"error": str(error)}
-
-
-def _replace(
-    page_html: str, spans: list[tuple[int, int, str, bool, str]], page: str, source: str
-) -> str:
-    """Replace each (start, end, tex, display, tag) span by its MathML in ``tag``."""
-    results = render([(tex, display) for _, _, tex, display, _ in spans])
+def _typeset(formulas: list[tuple[str, bool]], page: str, source: str) -> list[str]:
+    """The MathML of each (tex, display) formula; a MathError naming every one that fails."""
+    results = render(formulas)
     errors = [
         f"{page}:{_line_of(tex, source) or '?'}: cannot typeset {tex.strip()!r}: {result['error']}"
-        for (_, _, tex, _, _), result in zip(spans, results, strict=True)
+        for (tex, _), result in zip(formulas, results, strict=True)
         if "error" in result
     ]
     if errors:
         raise MathError("\n".join(errors))
-    pieces, position = [], 0
-    for (start, end, _, _, tag), result in zip(spans, results, strict=True):
-        pieces += [page_html[position:start], f'<{tag} class="arithmatex">{result["html"]}</{tag}>']
-        position = end
-    pieces.append(page_html[position:])
-    return "".join(pieces)
+    return [result["html"] for result in results]
 
 
-def typeset_page(page_html: str, page: str, source: str) -> tuple[str, int]:
-    """Replace the page's arithmatex elements by MathML; return the page and the count."""
-    spans = [
-        (m.start(), m.end(), html.unescape(m["tex"]), m["open"] == "[", m["tag"])
-        for m in ARITHMATEX.finditer(page_html)
-    ]
-    return (_replace(page_html, spans, page, source) if spans else page_html), len(spans)
+def _arithmatex(element: LexborNode, page: str) -> tuple[str, bool]:
+    """The (tex, display) formula of an arithmatex element."""
+    text = element.text()
+    closing, display = DELIMITERS.get(text[:2], (None, False))
+    if closing is None or not text.endswith(closing):
+        raise MathError(f"{page}: math without \\( \\) or \\[ \\] around it: {text!r}")
+    return text[2:-2], display
 
 
-def typeset_notebook(page_html: str, page: str, source: str) -> tuple[str, int]:
+def typeset_page(content_html: str, page: str, source: str) -> tuple[str, int]:
+    """Replace the content's arithmatex elements by MathML; return the content and the count."""
+    tree = LexborHTMLParser(content_html, is_fragment=True)
+    elements = tree.css(ARITHMATEX)
+    if not elements:
+        return content_html, 0
+    formulas = [_arithmatex(element, page) for element in elements]
+    for element, mathml in zip(elements, _typeset(formulas, page, source), strict=True):
+        element.inner_html = mathml
+    return tree.html, len(elements)
+
+
+def _unwanted(node: LexborNode) -> bool:
+    """Whether ``node`` is one of the notebook template's MathJax or CDN scripts, or a comment
+    about them."""
+    if node.is_comment_node:
+        return "mathjax" in (node.comment_content or "").lower()
+    if node.tag != "script":
+        return False
+    kind = node.attributes.get("type")
+    return (
+        node.attributes.get("src") == ""
+        or kind == "text/x-mathjax-config"
+        or (kind == "module" and CDN in node.text())
+    )
+
+
+def _prose(text: LexborNode, cell: LexborNode) -> bool:
+    """Whether a text node of ``cell`` is prose, where $ delimits math (not code, not a script)."""
+    parent = text.parent
+    while parent is not None and parent.mem_id != cell.mem_id:
+        if parent.tag in NOT_MATH:
+            return False
+        parent = parent.parent
+    return True
+
+
+def typeset_notebook(content_html: str, page: str, source: str) -> tuple[str, int]:
     """The same for a notebook page: $-math in markdown cells, and no MathJax or CDN scripts."""
-    page_html = NOTEBOOK_SCRIPTS.sub("", page_html)
-    cells = list(NOTEBOOK_CELL.finditer(page_html))
-    spans = []
-    for cell, after in zip(cells, [*cells[1:], None], strict=True):
-        if cell["kind"] != "jp-MarkdownCell":
-            continue
-        end = after.start() if after else len(page_html)
-        for m in NOTEBOOK_MATH.finditer(page_html, cell.start(), end):
-            if not m["code"]:
-                display = m["display"] is not None
-                tex = html.unescape(m["display"] if display else m["inline"])
-                spans.append((m.start(), m.end(), tex, display, "div" if display else "span"))
-    return (_replace(page_html, spans, page, source) if spans else page_html), len(spans)
+    tree = LexborHTMLParser(content_html, is_fragment=True)
+    for node in [node for node in tree.root.traverse(include_text=True) if _unwanted(node)]:
+        node.decompose()
+    found = []  # (text node, the matches of its formulas)
+    for cell in tree.css("div.jp-MarkdownCell"):
+        texts = [node for node in cell.traverse(include_text=True) if node.is_text_node]
+        for node in texts:
+            if _prose(node, cell) and (matches := list(DOLLARS.finditer(node.text()))):
+                found.append((node, matches))
+    formulas = [
+        (m["display"], True) if m["display"] is not None else (m["inline"], False)
+        for _, matches in found
+        for m in matches
+    ]
+    mathml = iter(_typeset(formulas, page, source) if formulas else [])
+    for node, matches in found:
+        _replace_text(node, matches, mathml)
+    return tree.html, len(formulas)
+
+
+def _replace_text(text: LexborNode, matches: list[re.Match], mathml: Iterator[str]) -> None:
+    """Replace each formula in a text node by the next of ``mathml``, in a span (inline) or a div
+    (display). A paragraph that holds only a display formula is replaced by its div, which a
+    paragraph cannot contain."""
+    value, pieces, position = text.text(), [], 0
+    for match in matches:
+        tag = "div" if match["display"] is not None else "span"
+        pieces.append(html.escape(value[position : match.start()], quote=False))
+        pieces.append(f'<{tag} class="arithmatex">{next(mathml)}</{tag}>')
+        position = match.end()
+    pieces.append(html.escape(value[position:], quote=False))
+    target, paragraph = text, text.parent
+    if (
+        matches[0]["display"] is not None
+        and value.strip() == matches[0][0]
+        and paragraph.tag == "p"
+        and len(list(paragraph.iter(include_text=True))) == 1
+    ):
+        target, pieces = paragraph, [pieces[1]]
+    for node in LexborHTMLParser("".join(pieces), is_fragment=True).root.iter(include_text=True):
+        target.insert_before(node)
+    target.decompose()
