@@ -9,6 +9,7 @@ import torch
 
 from autograd_site.build import typeset
 from autograd_site.build.notebooks import page_to_notebook
+from autograd_site.checks.vjp_rules import SEEDS, TOLERANCE, holds, products
 from autograd_site.data import vjp_rules
 from pages import ROOT, built_html, parsed, url_of
 
@@ -16,16 +17,16 @@ PAGE = "docs/vjp-cheat-sheet.md"
 RULES = {rule.name: rule for rule in vjp_rules.RULES}
 
 
-@pytest.mark.parametrize("seed", vjp_rules.SEEDS)
+@pytest.mark.parametrize("seed", SEEDS)
 @pytest.mark.parametrize("rule", vjp_rules.RULES, ids=lambda rule: rule.name)
 def test_rule_gives_autograds_vector_jacobian_product(rule, seed):
-    by_autograd, by_rule = vjp_rules.products(rule, seed)
+    by_autograd, by_rule = products(rule, seed)
     assert len(by_rule) == len(rule.args) == len(rule.vjps)
     for arg, mine, theirs in zip(rule.args, by_rule, by_autograd, strict=True):
         assert mine.dtype == theirs.dtype == torch.float64
         assert mine.shape == theirs.shape == arg.shape, arg.name
-        torch.testing.assert_close(mine, theirs, **vjp_rules.TOLERANCE, msg=arg.name)
-    assert vjp_rules.holds(rule, seeds=(seed,))
+        torch.testing.assert_close(mine, theirs, **TOLERANCE, msg=arg.name)
+    assert holds(rule, seeds=(seed,))
 
 
 @pytest.mark.parametrize(
@@ -40,7 +41,7 @@ def test_rule_gives_autograds_vector_jacobian_product(rule, seed):
 )
 def test_a_wrong_rule_is_rejected(name, wrong_vjp):
     wrong = dataclasses.replace(RULES[name], vjp=wrong_vjp)
-    assert not vjp_rules.holds(wrong)
+    assert not holds(wrong)
 
 
 def test_the_rules_cover_the_operations_the_cheat_sheet_promises():

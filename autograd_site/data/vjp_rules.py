@@ -2,13 +2,12 @@ r"""The backward rules of the VJP cheat sheet, each written once.
 
 A rule names an operation, gives its forward as PyTorch code and as LaTeX, states the shapes of
 its inputs and output, and gives its vector-Jacobian product \(J^{\intercal} v\) for each input
-twice: as LaTeX for readers and as a Python function for the tests. One list, three readers:
+twice: as LaTeX for readers and as a Python function for the tests. One list, two readers:
 
 * the site's mkdocs hook and the notebook generator replace the marker line ``<!-- vjp-table -->``
   of a page with :func:`table` (:func:`expand_table`);
 * ``tests/test_vjp_rules.py`` checks every rule against ``torch.autograd.grad``, in float64, on
-  seeded random inputs of the stated shapes (:func:`holds`);
-* the cheat-sheet page runs the same check, so its readers see it pass.
+  seeded random inputs of the stated shapes (``autograd_site.checks.vjp_rules.holds``).
 
 The LaTeX follows the site's conventions: numerator-layout Jacobians, \(J^{\intercal} v\) (never
 \(v^{\intercal} J\)), and operations on vectors written without indices act entry by entry.
@@ -28,8 +27,6 @@ if TYPE_CHECKING:
 
 MARKER = "<!-- vjp-table -->"
 _MARKER_LINE = re.compile(rf"^{re.escape(MARKER)}[ \t]*$", re.MULTILINE)
-SEEDS = (0, 1, 2)
-TOLERANCE = {"rtol": 1e-10, "atol": 1e-12}
 
 
 # Imported on first use: the site's build only reads the table, and should not pay torch's import
@@ -296,47 +293,6 @@ RULES: tuple[Rule, ...] = (
         vjp=lambda X, b, V: (V, V.T @ torch.ones(V.shape[0], dtype=V.dtype)),
     ),
 )
-
-
-# --- checking a rule against autograd -----------------------------------------------------------
-
-
-def sample(rule: Rule, seed: int = 0) -> tuple[list[torch.Tensor], torch.Tensor]:
-    """Seeded float64 inputs of the rule's shapes, and a v shaped like its output."""
-    generator = torch.Generator().manual_seed(seed)
-    inputs = [arg.sample(generator) for arg in rule.args]
-    with torch.no_grad():
-        shape = forward(rule, *inputs).shape
-    return inputs, torch.randn(shape, generator=generator, dtype=torch.float64)
-
-
-def forward(rule: Rule, *inputs: torch.Tensor) -> torch.Tensor:
-    """The rule's PyTorch code, run on the inputs."""
-    names = {arg.name: value for arg, value in zip(rule.args, inputs, strict=True)}
-    namespace = {"torch": torch, "F": torch.nn.functional}
-    return eval(rule.torch, namespace, names)  # our own code, from RULES
-
-
-def products(rule: Rule, seed: int = 0) -> tuple[tuple[torch.Tensor, ...], ...]:
-    """J^T v for each input, by ``torch.autograd.grad`` and by the rule, at seeded inputs."""
-    inputs, v = sample(rule, seed)
-    leaves = [value.requires_grad_() for value in inputs]
-    by_autograd = torch.autograd.grad(forward(rule, *leaves), leaves, grad_outputs=v)
-    with torch.no_grad():
-        by_rule = tuple(rule.vjp(*(leaf.detach() for leaf in leaves), v))
-    return by_autograd, by_rule
-
-
-def holds(rule: Rule, seeds: tuple[int, ...] = SEEDS) -> bool:
-    """Whether the rule gives autograd's J^T v, in shape and value, for every input and seed."""
-    for seed in seeds:
-        by_autograd, by_rule = products(rule, seed)
-        if len(by_rule) != len(by_autograd) or not all(
-            mine.shape == theirs.shape and torch.allclose(mine, theirs, **TOLERANCE)
-            for mine, theirs in zip(by_rule, by_autograd, strict=True)
-        ):
-            return False
-    return True
 
 
 # --- the table ----------------------------------------------------------------------------------
