@@ -56,7 +56,7 @@ def nodes_named_in_alt_text(svg: str) -> set[str]:
 
 
 def test_the_graphs_the_pages_describe():
-    """The prose and alt texts of the three graph diagrams, checked against the real graphs."""
+    """The prose and alt texts of the graph diagrams, checked against the real graphs."""
     polynomial = figures.run_snippet("polynomial.py")
     dot = to_dot(polynomial["y"], {"x": polynomial["x"]}, "y")
     assert node_types(dot) >= nodes_named_in_alt_text("graph-polynomial.svg")
@@ -76,3 +76,13 @@ def test_the_graphs_the_pages_describe():
     assert 'n0 [label="SubBackward0"];' in dot
     assert dot.count('label="PowBackward0"') == 2
     assert dot.count('label="AccumulateGrad"') == 2
+
+    hooked = figures.run_snippet("hook_on_intermediate.py")
+    dot = to_dot(hooked["L"], {"x": hooked["x"]}, "L")
+    assert node_types(dot) >= nodes_named_in_alt_text("graph-hook-on-intermediate.svg")
+    assert 'n0 [label="MulBackward0"];' in dot
+    assert 'n1 [label="PowBackward0"];' in dot
+    assert "n0 -> n1;" in dot, "the path through h"
+    assert "n0 -> n2;" in dot, "the direct path"
+    assert "n1 -> n2;" in dot, "both paths end at x's AccumulateGrad"
+    assert 'n2 [label="AccumulateGrad"];' in dot
