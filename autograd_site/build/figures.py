@@ -183,6 +183,10 @@ FIGURES = {
     "img/graph-polynomial.svg": (graph("polynomial.py", "y", ["x"]), "polynomial.py"),
     "img/graph-dot-product.svg": (graph("dot_product.py", "y", ["x"]), "dot_product.py"),
     "img/graph-q.svg": (graph("q_backward.py", "Q", ["a", "b"]), "q_backward.py"),
+    "img/graph-linear-least-squares.svg": (
+        graph("linear_least_squares.py", "loss", ["W", "b"]),
+        "linear_least_squares.py",
+    ),
     "img/jacobian-timing.svg": (jacobian_timing, "jacobian_timing.py"),
 }
 
