@@ -86,3 +86,13 @@ def test_the_graphs_the_pages_describe():
     assert "n0 -> n2;" in dot, "the direct path"
     assert "n1 -> n2;" in dot, "both paths end at x's AccumulateGrad"
     assert 'n2 [label="AccumulateGrad"];' in dot
+
+
+def test_the_linear_layer_graph_the_training_page_describes():
+    """training-with-autograd.md: one AccumulateGrad per parameter, W through a transpose."""
+    run = figures.run_snippet("linear_least_squares.py")
+    dot = to_dot(run["loss"], {"W": run["W"], "b": run["b"]}, "loss")
+    assert node_types(dot) >= nodes_named_in_alt_text("graph-linear-least-squares.svg")
+    assert dot.count('label="AccumulateGrad"') == 2
+    assert 'label="W\\nshape (1, 2)"' in dot
+    assert 'label="b\\nshape (1,)"' in dot

@@ -187,6 +187,10 @@ FIGURES = {
         graph("hook_on_intermediate.py", "L", ["x"]),
         "hook_on_intermediate.py",
     ),
+    "img/graph-linear-least-squares.svg": (
+        graph("linear_least_squares.py", "loss", ["W", "b"]),
+        "linear_least_squares.py",
+    ),
     "img/jacobian-timing.svg": (jacobian_timing, "jacobian_timing.py"),
 }
 
