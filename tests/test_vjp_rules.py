@@ -111,3 +111,13 @@ def test_the_built_page_shows_the_table(site):
     assert [(name, unescape(code)) for name, code in rows] == [
         (rule.name, rule.torch) for rule in vjp_rules.RULES
     ]
+
+
+def test_inputs_are_drawn_from_the_domain_the_table_states():
+    generator = torch.Generator().manual_seed(0)
+    divisor = vjp_rules.Arg("b", vjp_rules.REAL_N, (1000,), "nonzero").sample(generator)
+    assert (divisor < 0).any() and (divisor > 0).any(), "a divisor may be negative"
+    assert divisor.abs().min() >= 0.5
+    assert "b \\neq 0" in vjp_rules.table()
+    base = vjp_rules.Arg("a", vjp_rules.REAL_N, (1000,), "positive").sample(generator)
+    assert base.min() >= 0.5

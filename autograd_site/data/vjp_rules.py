@@ -36,18 +36,31 @@ torch = LazyModule("torch")
 
 @dataclass(frozen=True)
 class Arg:
-    """An input: its name, where it lives (LaTeX), the shape the tests draw, and whether the
-    operation needs it positive (log, a power's base)."""
+    """An input: its name, where it lives (LaTeX), the shape the tests draw, and where the
+    operation is defined: everywhere, only for positive entries (log, a power's base), or only
+    for nonzero ones (a divisor)."""
 
     name: str
     space: str
     shape: tuple[int, ...]
-    positive: bool = False
+    domain: str = "real"  # "real", "positive" or "nonzero"
 
     def sample(self, generator: torch.Generator) -> torch.Tensor:
-        if self.positive:  # in [0.5, 2): away from 0, where log and division blow up
-            return 0.5 + 1.5 * torch.rand(self.shape, generator=generator, dtype=torch.float64)
-        return torch.randn(self.shape, generator=generator, dtype=torch.float64)
+        if self.domain == "real":
+            return torch.randn(self.shape, generator=generator, dtype=torch.float64)
+        # magnitudes in [0.5, 2): away from 0, where log and division blow up
+        size = 0.5 + 1.5 * torch.rand(self.shape, generator=generator, dtype=torch.float64)
+        if self.domain == "positive":
+            return size
+        sign = torch.randint(0, 2, self.shape, generator=generator, dtype=torch.float64) * 2 - 1
+        return sign * size
+
+    @property
+    def condition(self) -> str:
+        """The domain as LaTeX, for the table ("" when the input may be any real)."""
+        return {"real": "", "positive": f"{self.name} > 0", "nonzero": rf"{self.name} \neq 0"}[
+            self.domain
+        ]
 
 
 @dataclass(frozen=True)
@@ -75,9 +88,9 @@ REAL_N = r"\mathbb{R}^{n}"
 SCALAR = r"\mathbb{R}"
 
 
-def _vector(name: str, positive: bool = False) -> Arg:
+def _vector(name: str, domain: str = "real") -> Arg:
     """A vector input, drawn with n = 4."""
-    return Arg(name, REAL_N, (4,), positive)
+    return Arg(name, REAL_N, (4,), domain)
 
 
 def _sigmoid_vjp(x, v):
@@ -122,7 +135,7 @@ RULES: tuple[Rule, ...] = (
         name="div",
         torch="a / b",
         forward=r"y = \dfrac{a}{b}",
-        args=(_vector("a"), _vector("b", positive=True)),
+        args=(_vector("a"), _vector("b", "nonzero")),
         output_space=REAL_N,
         vjps=(r"\dfrac{v}{b}", r"-\dfrac{v \odot a}{b^{2}}"),
         vjp=lambda a, b, v: (v / b, -v * a / b**2),
@@ -131,7 +144,7 @@ RULES: tuple[Rule, ...] = (
         name="pow",
         torch="a ** b",
         forward=r"y = a^{b}",
-        args=(_vector("a", positive=True), _vector("b")),
+        args=(_vector("a", "positive"), _vector("b")),
         output_space=REAL_N,
         vjps=(r"v \odot b \odot a^{b - 1}", r"v \odot y \odot \log a"),
         vjp=lambda a, b, v: (v * b * a ** (b - 1), v * a**b * torch.log(a)),
@@ -149,7 +162,7 @@ RULES: tuple[Rule, ...] = (
         name="log",
         torch="torch.log(x)",
         forward=r"y = \log x",
-        args=(_vector("x", positive=True),),
+        args=(_vector("x", "positive"),),
         output_space=REAL_N,
         vjps=(r"\dfrac{v}{x}",),
         vjp=lambda x, v: (v / x,),
@@ -158,7 +171,7 @@ RULES: tuple[Rule, ...] = (
         name="sqrt",
         torch="torch.sqrt(x)",
         forward=r"y = \sqrt{x}",
-        args=(_vector("x", positive=True),),
+        args=(_vector("x", "positive"),),
         output_space=REAL_N,
         vjps=(r"\dfrac{v}{2y}",),
         vjp=lambda x, v: (v / (2 * torch.sqrt(x)),),
@@ -303,7 +316,7 @@ def _math(latex: str) -> str:
 
 
 def _shapes(rule: Rule) -> str:
-    """``a, b, y, v ∈ ℝⁿ``: names grouped by space, then which inputs must be positive."""
+    """``a, b, y, v ∈ ℝⁿ``: names grouped by space, then where the inputs must lie."""
     groups: dict[str, list[str]] = {}
     for name, space in [
         *((arg.name, arg.space) for arg in rule.args),
@@ -312,9 +325,7 @@ def _shapes(rule: Rule) -> str:
     ]:
         groups.setdefault(space, []).append(name)
     cells = [_math(rf"{', '.join(names)} \in {space}") for space, names in groups.items()]
-    positive = [arg.name for arg in rule.args if arg.positive]
-    if positive:
-        cells.append(_math(f"{', '.join(positive)} > 0"))
+    cells += [_math(arg.condition) for arg in rule.args if arg.condition]
     return "<br>".join(cells)
 
 
