@@ -56,7 +56,7 @@ def nodes_named_in_alt_text(svg: str) -> set[str]:
 
 
 def test_the_graphs_the_pages_describe():
-    """The prose and alt texts of the three graph diagrams, checked against the real graphs."""
+    """The prose and alt texts of the graph diagrams, checked against the real graphs."""
     polynomial = figures.run_snippet("polynomial.py")
     dot = to_dot(polynomial["y"], {"x": polynomial["x"]}, "y")
     assert node_types(dot) >= nodes_named_in_alt_text("graph-polynomial.svg")
@@ -76,3 +76,10 @@ def test_the_graphs_the_pages_describe():
     assert 'n0 [label="SubBackward0"];' in dot
     assert dot.count('label="PowBackward0"') == 2
     assert dot.count('label="AccumulateGrad"') == 2
+
+    where = figures.run_snippet("where_sqrt.py")
+    dot = to_dot(where["y"], {"x": where["x"]}, "y")
+    assert node_types(dot) >= nodes_named_in_alt_text("graph-where-sqrt.svg")
+    assert 'n0 [label="WhereBackward0"];' in dot
+    assert 'n1 [label="SqrtBackward0"];' in dot
+    assert re.findall(r"n0 -> (n\d+);", dot) == ["n1"], "where's only way back to x is sqrt"
