@@ -96,3 +96,9 @@ def test_the_linear_layer_graph_the_training_page_describes():
     assert dot.count('label="AccumulateGrad"') == 2
     assert 'label="W\\nshape (1, 2)"' in dot
     assert 'label="b\\nshape (1,)"' in dot
+    where = figures.run_snippet("where_sqrt.py")
+    dot = to_dot(where["y"], {"x": where["x"]}, "y")
+    assert node_types(dot) >= nodes_named_in_alt_text("graph-where-sqrt.svg")
+    assert 'n0 [label="WhereBackward0"];' in dot
+    assert 'n1 [label="SqrtBackward0"];' in dot
+    assert re.findall(r"n0 -> (n\d+);", dot) == ["n1"], "where's only way back to x is sqrt"

@@ -166,6 +166,60 @@ def jacobian_timing() -> bytes:
         return _svg(figure, f"Median times: {measured}")
 
 
+def relu_subgradients() -> bytes:
+    """relu near its kink, the fan of subgradient lines through (0, 0), and the slopes autograd
+    returns there for three formulas of the same function."""
+    data = run_snippet("relu_subgradients.py")
+    xs = [i / 100 for i in range(-200, 201)]
+    plt = _pyplot()
+    with plt.rc_context(STYLE):
+        figure, axes = plt.subplots(figsize=(7, 4.2), layout="constrained")
+        axes.fill_between(
+            xs,
+            0.0,
+            xs,
+            color="tab:blue",
+            alpha=0.12,
+            linewidth=0,
+            label="lines g·x with 0 ≤ g ≤ 1: every subgradient",
+        )
+        axes.plot(
+            xs, [max(x, 0.0) for x in xs], color="black", linewidth=2, zorder=3, label="relu(x)"
+        )
+        groups: dict[float, list[str]] = {}
+        for name, slope in data["SLOPES"].items():
+            groups.setdefault(slope, []).append(name)
+        colors = ["tab:orange", "tab:green", "tab:purple"]
+        for index, (slope, names) in enumerate(sorted(groups.items())):
+            color = colors[index % len(colors)]
+            axes.plot(
+                xs,
+                [slope * x for x in xs],
+                "--",
+                color=color,
+                linewidth=1.8,
+                zorder=4,
+                label=f"slope {slope:g}: {', '.join(names)}",
+            )
+        axes.plot(
+            xs,
+            [1.5 * x for x in xs],
+            ":",
+            color="tab:red",
+            label="slope 1.5: crosses above the graph, not a subgradient",
+        )
+        axes.plot([0], [0], "o", color="black", zorder=5)
+        axes.set_xlim(-2, 2)
+        axes.set_ylim(-1.5, 2.5)
+        axes.set_xlabel("x")
+        axes.set_ylabel("y")
+        axes.set_title("Subgradients of relu at its kink x = 0")
+        axes.axhline(0, color="grey", linewidth=0.5)
+        axes.grid(True, alpha=0.3)
+        axes.legend(loc="upper left", fontsize=9)
+        return _svg(figure)
+
+
 def graph(snippet: str, output: str, leaves: list[str]):
     def draw() -> bytes:
         namespace = run_snippet(snippet)
@@ -192,6 +246,8 @@ FIGURES = {
         "linear_least_squares.py",
     ),
     "img/jacobian-timing.svg": (jacobian_timing, "jacobian_timing.py"),
+    "img/relu-subgradients.svg": (relu_subgradients, "relu_subgradients.py"),
+    "img/graph-where-sqrt.svg": (graph("where_sqrt.py", "y", ["x"]), "where_sqrt.py"),
 }
 
 
