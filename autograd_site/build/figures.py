@@ -220,6 +220,54 @@ def relu_subgradients() -> bytes:
         return _svg(figure)
 
 
+def per_sample_gradients() -> bytes:
+    """Each sample's gradient with respect to the weight, as an arrow, and their mean: the
+    gradient backward() computes for the mean loss."""
+    data = run_snippet("per_sample_gradients.py")
+    per_sample = data["per_sample"]["weight"][:, 0].tolist()
+    mean = data["model"].weight.grad[0].tolist()  # from backward(), not from the arrows
+    plt = _pyplot()
+    with plt.rc_context(STYLE):
+        figure, axes = plt.subplots(figsize=(7, 4.6), layout="constrained")
+        for index, (u, v) in enumerate(per_sample, start=1):
+            axes.annotate("", (u, v), (0, 0), arrowprops={"arrowstyle": "->", "color": "tab:blue"})
+            axes.annotate(
+                f"sample {index}  ({u:g}, {v:g})",
+                (u, v),
+                textcoords="offset points",
+                xytext=(6, -4 if v < 0 else 4),
+                color="tab:blue",
+                fontsize=9,
+            )
+        axes.annotate(
+            "",
+            mean,
+            (0, 0),
+            arrowprops={"arrowstyle": "-|>", "color": "tab:orange", "linewidth": 2.5},
+        )
+        axes.annotate(
+            f"their mean ({mean[0]:g}, {mean[1]:g}):\nthe gradient of the mean loss",
+            mean,
+            textcoords="offset points",
+            xytext=(8, 0),
+            color="tab:orange",
+            fontsize=9,
+        )
+        axes.plot([0], [0], "o", color="black")
+        axes.set_xlim(-6, 9)
+        axes.set_ylim(-9.5, 1.5)
+        axes.set_aspect("equal")
+        axes.set_xlabel("∂ℓᵢ/∂w₁")
+        axes.set_ylabel("∂ℓᵢ/∂w₂")
+        axes.set_title(
+            "Gradient of each sample's loss with respect to the weight\n"
+            "(vmap(grad(sample_loss))) and their mean (backward() of the mean loss)",
+            fontsize=10,
+        )
+        axes.grid(True, alpha=0.3)
+        return _svg(figure)
+
+
 def graph(snippet: str, output: str, leaves: list[str]):
     def draw() -> bytes:
         namespace = run_snippet(snippet)
@@ -248,6 +296,7 @@ FIGURES = {
     "img/jacobian-timing.svg": (jacobian_timing, "jacobian_timing.py"),
     "img/relu-subgradients.svg": (relu_subgradients, "relu_subgradients.py"),
     "img/graph-where-sqrt.svg": (graph("where_sqrt.py", "y", ["x"]), "where_sqrt.py"),
+    "img/per-sample-gradients.svg": (per_sample_gradients, "per_sample_gradients.py"),
 }
 
 
