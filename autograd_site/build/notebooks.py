@@ -17,7 +17,7 @@ import re
 
 import nbformat
 
-from autograd_site.data import vjp_rules
+from autograd_site.build import vjp_table
 from autograd_site.directives import strip_directives
 from autograd_site.pages import Page
 
@@ -39,7 +39,7 @@ _LINK = re.compile(r"(?P<bang>!?)\[(?P<text>[^\]]*)\]\((?P<target>[^)\s]+)\)")
 
 def for_readers(markdown: str) -> str:
     """A page as readers get it: the cheat sheet's table filled in, directives gone."""
-    return strip_directives(vjp_rules.expand_table(markdown))
+    return strip_directives(vjp_table.expand_table(markdown))
 
 
 def _markdown(text: str, page_url: str, site_url: str) -> str:

@@ -4,8 +4,7 @@ A rule names an operation, gives its forward as PyTorch code and as LaTeX, state
 its inputs and output, and gives its vector-Jacobian product \(J^{\intercal} v\) for each input
 twice: as LaTeX for readers and as a Python function for the tests. One list, two readers:
 
-* the site's mkdocs hook and the notebook generator replace the marker line ``<!-- vjp-table -->``
-  of a page with :func:`table` (:func:`expand_table`);
+* the site's build renders them as the cheat sheet's table (``autograd_site.build.vjp_table``);
 * ``tests/test_vjp_rules.py`` checks every rule against ``torch.autograd.grad``, in float64, on
   seeded random inputs of the stated shapes (``autograd_site.checks.vjp_rules.holds``).
 
@@ -15,7 +14,6 @@ The LaTeX follows the site's conventions: numerator-layout Jacobians, \(J^{\inte
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -24,9 +22,6 @@ from autograd_site import LazyModule
 
 if TYPE_CHECKING:
     import torch
-
-MARKER = "<!-- vjp-table -->"
-_MARKER_LINE = re.compile(rf"^{re.escape(MARKER)}[ \t]*$", re.MULTILINE)
 
 
 # Imported on first use: the site's build only reads the table, and should not pay torch's import
@@ -101,6 +96,12 @@ def _sigmoid_vjp(x, v):
 def _softmax_vjp(x, v):
     y = torch.softmax(x, dim=0)
     return (y * (v - torch.dot(y, v)),)
+
+
+def _maximum_vjp(a, b, v):
+    """Where a and b tie, each gets half of v, as torch's backward of maximum gives."""
+    tie = (a == b).to(v.dtype)
+    return (v * ((a > b).to(v.dtype) + tie / 2), v * ((a < b).to(v.dtype) + tie / 2))
 
 
 RULES: tuple[Rule, ...] = (
@@ -231,6 +232,45 @@ RULES: tuple[Rule, ...] = (
         vjp=lambda x, v: (v * (x > 0),),
     ),
     Rule(
+        name="abs",
+        torch="torch.abs(x)",
+        forward=r"y = \lvert x \rvert",
+        args=(_vector("x"),),
+        output_space=REAL_N,
+        vjps=(r"v \odot \operatorname{sgn}(x)",),
+        vjp=lambda x, v: (v * torch.sign(x),),
+    ),
+    Rule(
+        name="clamp",
+        torch="torch.clamp(x, -1, 1)",
+        forward=r"y = \min(\max(x, -1), 1)",
+        args=(_vector("x"),),
+        output_space=REAL_N,
+        vjps=(r"v \odot [-1 < x < 1]",),
+        vjp=lambda x, v: (v * ((x > -1) & (x < 1)),),
+    ),
+    Rule(
+        name="maximum",
+        torch="torch.maximum(a, b)",
+        forward=r"y = \max(a, b)",
+        args=(_vector("a"), _vector("b")),
+        output_space=REAL_N,
+        vjps=(
+            r"v \odot \left([a > b] + \tfrac{1}{2} [a = b]\right)",
+            r"v \odot \left([a < b] + \tfrac{1}{2} [a = b]\right)",
+        ),
+        vjp=_maximum_vjp,
+    ),
+    Rule(
+        name="where",
+        torch="torch.where(a > 0, a, b)",
+        forward=r"y = c \odot a + (1 - c) \odot b, \quad c = [a > 0]",
+        args=(_vector("a"), _vector("b")),
+        output_space=REAL_N,
+        vjps=(r"v \odot c", r"v \odot (1 - c)"),
+        vjp=lambda a, b, v: (v * (a > 0), v * (a <= 0)),
+    ),
+    Rule(
         name="sum",
         torch="x.sum()",
         forward=r"y = \sum_{i} x_{i}",
@@ -306,47 +346,3 @@ RULES: tuple[Rule, ...] = (
         vjp=lambda X, b, V: (V, V.T @ torch.ones(V.shape[0], dtype=V.dtype)),
     ),
 )
-
-
-# --- the table ----------------------------------------------------------------------------------
-
-
-def _math(latex: str) -> str:
-    return rf"\({latex}\)"
-
-
-def _shapes(rule: Rule) -> str:
-    """``a, b, y, v ∈ ℝⁿ``: names grouped by space, then where the inputs must lie."""
-    groups: dict[str, list[str]] = {}
-    for name, space in [
-        *((arg.name, arg.space) for arg in rule.args),
-        (rule.output, rule.output_space),
-        (rule.v, rule.output_space),
-    ]:
-        groups.setdefault(space, []).append(name)
-    cells = [_math(rf"{', '.join(names)} \in {space}") for space, names in groups.items()]
-    cells += [_math(arg.condition) for arg in rule.args if arg.condition]
-    return "<br>".join(cells)
-
-
-def table(rules: tuple[Rule, ...] = RULES) -> str:
-    """The Markdown table: one row per rule; no code fences, inline math only."""
-    lines = [
-        r"| Operation | Forward | Shapes | Backward: \(J^{\intercal} v\) for each input |",
-        "| --- | --- | --- | --- |",
-    ]
-    for rule in rules:
-        backward = "<br>".join(
-            _math(rf"\bar{{{arg.name}}} = {latex}")
-            for arg, latex in zip(rule.args, rule.vjps, strict=True)
-        )
-        lines.append(
-            f"| {rule.name}<br>`{rule.torch}` | {_math(rule.forward)} | {_shapes(rule)} "
-            f"| {backward} |"
-        )
-    return "\n".join(lines)
-
-
-def expand_table(markdown: str) -> str:
-    """The page with its marker line, if any, replaced by the table."""
-    return _MARKER_LINE.sub(lambda _: table(), markdown)
