@@ -166,11 +166,15 @@ def jacobian_timing() -> bytes:
         return _svg(figure, f"Median times: {measured}")
 
 
-def graph(snippet: str, output: str, leaves: list[str]):
+def graph(snippet: str, output: str, leaves: list[str], saved: bool = False):
+    """With ``saved``, the diagram also shows what each node saved for backward, its tensors named
+    after the variables in ``leaves`` (which may name non-leaves too) that share their memory."""
+
     def draw() -> bytes:
         namespace = run_snippet(snippet)
         names = {name: namespace[name] for name in leaves}
-        return autograd_graph.render_svg(autograd_graph.to_dot(namespace[output], names, output))
+        dot = autograd_graph.to_dot(namespace[output], names, output, saved=saved)
+        return autograd_graph.render_svg(dot)
 
     draw.__doc__ = f"The autograd graph of {output} in snippets/{snippet}."
     return draw
@@ -184,6 +188,10 @@ FIGURES = {
     "img/graph-dot-product.svg": (graph("dot_product.py", "y", ["x"]), "dot_product.py"),
     "img/graph-q.svg": (graph("q_backward.py", "Q", ["a", "b"]), "q_backward.py"),
     "img/jacobian-timing.svg": (jacobian_timing, "jacobian_timing.py"),
+    "img/graph-saved-tensors.svg": (
+        graph("saved_tensors.py", "L", ["a", "b", "e"], saved=True),
+        "saved_tensors.py",
+    ),
 }
 
 
