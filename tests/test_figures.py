@@ -21,6 +21,18 @@ def test_graph_follows_grad_fn_with_torch_names_and_leaf_names():
     assert dot.count("n1 -> n2;") == 2, "x * x uses x twice: two edges into one AccumulateGrad"
 
 
+def test_graph_with_saved_shows_what_each_node_saved_named_after_its_variable():
+    a = torch.tensor([1.0, 2.0], requires_grad=True)
+    e = torch.exp(a * 2)
+    loss = e.sum()
+    dot = to_dot(loss, {"a": a, "e": e}, "loss", saved=True)
+    assert 'label="saved result: e\\nshape (2,)"' in dot
+    assert 'label="saved self_sym_sizes: (2,)"' in dot
+    assert 'label="saved other: a tensor\\nscalar"' in dot, "a * 2 saves the 2, unnamed"
+    assert "saved self:" not in dot, "a * 2 needs no gradient for the 2: a is not saved"
+    assert "saved" not in to_dot(loss, {"a": a}, "loss")
+
+
 def test_graph_renders_to_svg_and_bad_dot_fails_loudly():
     assert b"<svg" in render_svg("digraph { a -> b }")
     with pytest.raises(RuntimeError, match="rendering the autograd graph failed"):
@@ -102,3 +114,8 @@ def test_the_linear_layer_graph_the_training_page_describes():
     assert 'n0 [label="WhereBackward0"];' in dot
     assert 'n1 [label="SqrtBackward0"];' in dot
     assert re.findall(r"n0 -> (n\d+);", dot) == ["n1"], "where's only way back to x is sqrt"
+    saved = figures.run_snippet("saved_tensors.py")
+    dot = to_dot(saved["L"], {name: saved[name] for name in "abe"}, "L", saved=True)
+    assert node_types(dot) >= nodes_named_in_alt_text("graph-saved-tensors.svg")
+    for label in ("saved self: a", "saved other: b", "saved result: e", "self_sym_sizes: (2,)"):
+        assert label in dot

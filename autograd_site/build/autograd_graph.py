@@ -34,8 +34,30 @@ def _describe(tensor: torch.Tensor) -> str:
     return "scalar" if tensor.dim() == 0 else f"shape {tuple(tensor.shape)}"
 
 
-def to_dot(output: torch.Tensor, names: dict[str, torch.Tensor], output_name: str) -> str:
-    """DOT for the backward graph of ``output``; arrows point the way gradients flow."""
+def _saved(node, names: dict[str, torch.Tensor]) -> list[str]:
+    """A label for each value ``node`` saved for backward: torch's ``_saved_*`` attributes."""
+    labels = []
+    attributes = [a for a in dir(node) if a.startswith("_saved_")]
+    for attribute in sorted(attributes, key=lambda a: (not a.startswith("_saved_self"), a)):
+        value = getattr(node, attribute)
+        if value is None:  # an input that needs no gradient: nothing was saved
+            continue
+        what = attribute.removeprefix("_saved_")
+        if hasattr(value, "data_ptr"):  # a tensor: named after the variable it shares memory with
+            name = next(
+                (n for n, t in names.items() if t.data_ptr() == value.data_ptr()), "a tensor"
+            )
+            labels.append(f"saved {what}: {name}\\n{_describe(value)}")
+        else:
+            labels.append(f"saved {what}: {value}")
+    return labels
+
+
+def to_dot(
+    output: torch.Tensor, names: dict[str, torch.Tensor], output_name: str, saved: bool = False
+) -> str:
+    """DOT for the backward graph of ``output``; arrows point the way gradients flow. With
+    ``saved``, each node's saved values hang off it in dashed boxes."""
     leaf_names = {id(tensor): name for name, tensor in names.items()}
     numbers: dict[int, int] = {}  # node ids by order of discovery: reproducible SVG
 
@@ -53,6 +75,13 @@ def to_dot(output: torch.Tensor, names: dict[str, torch.Tensor], output_name: st
             continue
         seen.add(id(node))
         lines.append(f'  {node_id(node)} [label="{type(node).__name__}"];')
+        for number, label in enumerate(_saved(node, names) if saved else []):
+            box = f"{node_id(node)}s{number}"
+            lines.append(
+                f'  {box} [label="{label}", shape=note, style="filled,dashed", '
+                'fillcolor="#fff9c4", fontsize=11];'
+            )
+            lines.append(f"  {node_id(node)} -> {box} [style=dashed, arrowhead=none];")
         variable = getattr(node, "variable", None)
         if variable is not None:
             name = leaf_names.get(id(variable), "leaf")

@@ -268,11 +268,15 @@ def per_sample_gradients() -> bytes:
         return _svg(figure)
 
 
-def graph(snippet: str, output: str, leaves: list[str]):
+def graph(snippet: str, output: str, leaves: list[str], saved: bool = False):
+    """With ``saved``, the diagram also shows what each node saved for backward, its tensors named
+    after the variables in ``leaves`` (which may name non-leaves too) that share their memory."""
+
     def draw() -> bytes:
         namespace = run_snippet(snippet)
         names = {name: namespace[name] for name in leaves}
-        return autograd_graph.render_svg(autograd_graph.to_dot(namespace[output], names, output))
+        dot = autograd_graph.to_dot(namespace[output], names, output, saved=saved)
+        return autograd_graph.render_svg(dot)
 
     draw.__doc__ = f"The autograd graph of {output} in snippets/{snippet}."
     return draw
@@ -297,6 +301,10 @@ FIGURES = {
     "img/relu-subgradients.svg": (relu_subgradients, "relu_subgradients.py"),
     "img/graph-where-sqrt.svg": (graph("where_sqrt.py", "y", ["x"]), "where_sqrt.py"),
     "img/per-sample-gradients.svg": (per_sample_gradients, "per_sample_gradients.py"),
+    "img/graph-saved-tensors.svg": (
+        graph("saved_tensors.py", "L", ["a", "b", "e"], saved=True),
+        "saved_tensors.py",
+    ),
 }
 
 
