@@ -146,8 +146,8 @@ def mathml_core(markup: str) -> str:
         fences = [
             mo
             for mo in _children(row)
-            if mo.tag == "mo" and mo.attributes.get("fence") == "true"
-            if mo.attributes.get("stretchy") == "true"
+            if mo.tag == "mo"
+            and mo.attributes.get("fence") == mo.attributes.get("stretchy") == "true"
         ]
         if fences and not _tall(row):
             for fence in fences:
@@ -303,6 +303,8 @@ def _prose(text: LexborNode, cell: LexborNode) -> bool:
 def typeset_notebook(content_html: str, page: str, source: str) -> tuple[str, int]:
     """The same for a notebook page: $-math in markdown cells, and no MathJax or CDN scripts."""
     tree = LexborHTMLParser(content_html, is_fragment=True)
+    if tree.root is None:  # no content
+        return content_html, 0
     for node in [node for node in tree.root.traverse(include_text=True) if _unwanted(node)]:
         node.decompose()
     found = []  # (text node, the matches of its formulas)
