@@ -120,8 +120,10 @@ def jacobian_timing() -> bytes:
     data = runpy.run_path(str(SNIPPETS / "jacobian_timing.py"), run_name="jacobian_timing")
     sweep = data["SWEEP"]
     # The first forward-mode call loads torch's forward-mode rules, which current releases compile
-    # with the deprecated torch.jit.script: warnings from inside torch, noise in the build log.
-    with warnings.catch_warnings(action="ignore", category=DeprecationWarning):
+    # with the deprecated torch.jit.script: warnings from inside torch (a DeprecationWarning or a
+    # FutureWarning, by release), noise in the build log.
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="`torch.jit.script` is deprecated")
         medians = [data["median_seconds"](n, m) for n, m in sweep]
     inputs = [n for n, _ in sweep]
     styles = {
