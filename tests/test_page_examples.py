@@ -353,3 +353,9 @@ def test_ellipsis_matches_a_version_dependent_tail_only(expander):
     text = "```python\nprint('message (at /build/path/v1.2:42)')\n```\n```text\n{}\n```\n"
     assert run_page(text.format("message ..."), expander)[1] == []
     assert run_page(text.format("other message ..."), expander)[1] != []
+
+
+def test_tabs_in_an_output_are_compared_as_the_site_shows_them(expander):
+    text = "```python\nprint('a:\\tb')\n```\n```text\n{}\n```\n"
+    assert run_page(text.format("a:  b"), expander)[1] == []
+    assert run_page(text.format("a: b"), expander)[1] != []

@@ -58,7 +58,9 @@ def parse(text: str, page: str, expander: SnippetExpander) -> Page:
 
 
 def _normalise(output: str) -> str:
-    return "\n".join(line.rstrip() for line in output.strip("\n").splitlines())
+    """Trailing spaces dropped, and tabs expanded to 4-column stops, as the site's Markdown shows
+    them in a code block (an error message may indent with tabs)."""
+    return "\n".join(line.expandtabs(4).rstrip() for line in output.strip("\n").splitlines())
 
 
 def output_matches(shown: str, printed: str) -> bool:
