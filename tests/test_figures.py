@@ -102,3 +102,19 @@ def test_the_linear_layer_graph_the_training_page_describes():
     assert 'n0 [label="WhereBackward0"];' in dot
     assert 'n1 [label="SqrtBackward0"];' in dot
     assert re.findall(r"n0 -> (n\d+);", dot) == ["n1"], "where's only way back to x is sqrt"
+
+
+def test_the_control_flow_graph_and_pieces():
+    """control-flow-and-dynamic-graphs.md: the call at a = -300 records three multiplications,
+    and f is a line through the origin on each piece, its slope the gradient."""
+    run = figures.run_snippet("control_flow.py")
+    dot = to_dot(run["d2"], {"a2": run["a2"]}, "d2")
+    assert node_types(dot) >= nodes_named_in_alt_text("graph-control-flow.svg")
+    assert dot.count('label="MulBackward0"') == 3
+    assert dot.count('label="AccumulateGrad"') == 1
+    for a, slope in [(125.0, 8.0), (249.5, 8.0), (250.0, 4.0), (499.5, 4.0), (500.0, 2.0)]:
+        t = torch.tensor(a, dtype=torch.float64, requires_grad=True)
+        y = run["f"](t)
+        y.backward()
+        assert t.grad.item() == slope
+        assert y.item() == slope * a
