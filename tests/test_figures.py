@@ -119,3 +119,19 @@ def test_the_linear_layer_graph_the_training_page_describes():
     assert node_types(dot) >= nodes_named_in_alt_text("graph-saved-tensors.svg")
     for label in ("saved self: a", "saved other: b", "saved result: e", "self_sym_sizes: (2,)"):
         assert label in dot
+
+
+def test_the_control_flow_graph_and_pieces():
+    """control-flow-and-dynamic-graphs.md: the call at a = -300 records three multiplications,
+    and f is a line through the origin on each piece, its slope the gradient."""
+    run = figures.run_snippet("control_flow.py")
+    dot = to_dot(run["d2"], {"a2": run["a2"]}, "d2")
+    assert node_types(dot) >= nodes_named_in_alt_text("graph-control-flow.svg")
+    assert dot.count('label="MulBackward0"') == 3
+    assert dot.count('label="AccumulateGrad"') == 1
+    for a, slope in [(125.0, 8.0), (249.5, 8.0), (250.0, 4.0), (499.5, 4.0), (500.0, 2.0)]:
+        t = torch.tensor(a, dtype=torch.float64, requires_grad=True)
+        y = run["f"](t)
+        y.backward()
+        assert t.grad.item() == slope
+        assert y.item() == slope * a

@@ -270,6 +270,54 @@ def per_sample_gradients() -> bytes:
         return _svg(figure)
 
 
+def control_flow_pieces() -> bytes:
+    """f(a) of snippets/control_flow.py for positive a: on each interval where its while loop runs
+    the same number of times, f is a line, and autograd's gradient is that line's slope."""
+    import torch
+
+    f = run_snippet("control_flow.py")["f"]
+    pieces: list[tuple[float, list[float], list[float]]] = []  # slope, a, f(a)
+    for a in [125 + i / 2 for i in range(1951)]:  # 125 to 1100
+        t = torch.tensor(a, dtype=torch.float64, requires_grad=True)
+        y = f(t)
+        y.backward()
+        if not pieces or pieces[-1][0] != t.grad.item():
+            pieces.append((t.grad.item(), [], []))
+        pieces[-1][1].append(a)
+        pieces[-1][2].append(y.item())
+    plt = _pyplot()
+    with plt.rc_context(STYLE):
+        figure, axes = plt.subplots(figsize=(7, 4.2), layout="constrained")
+        for index, (slope, xs, ys) in enumerate(pieces):
+            axes.plot(xs, ys, color="tab:blue", linewidth=2)
+            axes.plot(xs[0], ys[0], "o", color="tab:blue")  # the loop's comparison includes it
+            if index + 1 < len(pieces):  # the piece's line ends, open, where the next begins
+                end = pieces[index + 1][1][0]
+                axes.plot([xs[-1], end], [ys[-1], slope * end], color="tab:blue", linewidth=2)
+                axes.plot(end, slope * end, "o", color="tab:blue", markerfacecolor="white")
+            middle = len(xs) // 2
+            axes.annotate(
+                f"slope {slope:g}",
+                (xs[middle], ys[middle]),
+                textcoords="offset points",
+                xytext=(10, -6),
+                ha="left",
+                color="tab:orange",
+                fontsize=10,
+            )
+        axes.set_xlim(100, 1100)
+        axes.set_ylim(800, 2400)
+        axes.set_xlabel("a")
+        axes.set_ylabel("f(a)")
+        axes.set_title(
+            "f(a) for positive a: a line on each piece, a jump between pieces;\n"
+            "the slope of each piece is the gradient autograd returns there",
+            fontsize=10,
+        )
+        axes.grid(True, alpha=0.3)
+        return _svg(figure)
+
+
 def graph(snippet: str, output: str, leaves: list[str], saved: bool = False):
     """With ``saved``, the diagram also shows what each node saved for backward, its tensors named
     after the variables in ``leaves`` (which may name non-leaves too) that share their memory."""
@@ -307,6 +355,8 @@ FIGURES = {
         graph("saved_tensors.py", "L", ["a", "b", "e"], saved=True),
         "saved_tensors.py",
     ),
+    "img/graph-control-flow.svg": (graph("control_flow.py", "d2", ["a2"]), "control_flow.py"),
+    "img/control-flow-pieces.svg": (control_flow_pieces, "control_flow.py"),
 }
 
 
