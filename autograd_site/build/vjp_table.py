@@ -29,6 +29,8 @@ def _shapes(rule: Rule) -> str:
         groups.setdefault(space, []).append(name)
     cells = [_math(rf"{', '.join(names)} \in {space}") for space, names in groups.items()]
     cells += [_math(arg.condition) for arg in rule.args if arg.condition]
+    if rule.holds_for:
+        cells.append(_math(rule.holds_for))
     return "<br>".join(cells)
 
 

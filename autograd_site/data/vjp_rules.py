@@ -69,6 +69,9 @@ class Rule:
     output_space: str  # where the output, and v, live (LaTeX)
     vjps: tuple[str, ...]  # LaTeX of J^T v for each input, in the order of args
     vjp: Callable[..., tuple[torch.Tensor, ...]]  # (*inputs, v) -> J^T v for each input
+    # Where the rule holds beyond the inputs' domains (LaTeX): a corner whose slope torch's
+    # releases choose differently is left out rather than written for one release.
+    holds_for: str = ""
 
     @property
     def output(self) -> str:
@@ -248,6 +251,7 @@ RULES: tuple[Rule, ...] = (
         output_space=REAL_N,
         vjps=(r"v \odot [-1 < x < 1]",),
         vjp=lambda x, v: (v * ((x > -1) & (x < 1)),),
+        holds_for=r"x \neq \pm 1",
     ),
     Rule(
         name="maximum",
@@ -264,10 +268,10 @@ RULES: tuple[Rule, ...] = (
     Rule(
         name="where",
         torch="torch.where(a > 0, a, b)",
-        forward=r"y = c \odot a + (1 - c) \odot b, \quad c = [a > 0]",
+        forward=r"y = \begin{cases} a & \text{where } a > 0 \\ b & \text{elsewhere} \end{cases}",
         args=(_vector("a"), _vector("b")),
         output_space=REAL_N,
-        vjps=(r"v \odot c", r"v \odot (1 - c)"),
+        vjps=(r"v \odot [a > 0]", r"v \odot [a \le 0]"),
         vjp=lambda a, b, v: (v * (a > 0), v * (a <= 0)),
     ),
     Rule(
