@@ -239,6 +239,18 @@ def test_an_evaluation_point_that_is_not_the_declared_one_is_rejected():
     assert "the left side `f'(2)` evaluates at x = 2, but the directive declares 1" in message
 
 
+def test_a_jacobian_at_a_point_names_the_declared_point():
+    assert failures(Q_AT_THE_POINT, "J =\n", "J(2, 6, 3, 4) =\n") == []
+    [message] = failures(Q_AT_THE_POINT, "J =\n", "J(2, 6, 3, 5) =\n")
+    assert "the left side `J(2, 6, 3, 5)` evaluates at b2 = 5, but the directive declares 4" in (
+        message
+    )
+    [message] = failures(Q_AT_THE_POINT, "J =\n", "J(2, 6) =\n")
+    assert "`J(2, 6)` gives 2 coordinates, but the directive differentiates with respect to 4" in (
+        message
+    )
+
+
 def test_a_matrix_of_the_wrong_shape_is_rejected():
     [message] = failures(DOT_PRODUCT, r"0 \\ 2 \\ 4 \\ 6", r"0 \\ 2 \\ 4")
     assert "`\\nabla_{x} y` is a 4-by-1 matrix, but the page shows a 3-by-1 matrix" in message

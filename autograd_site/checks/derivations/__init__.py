@@ -17,7 +17,8 @@ whole vectors (``at a=[2, 3], b=[6, 4]`` means a1=2, a2=3, b1=6, b2=4). ``illust
 generic form (∂yᵢ/∂xⱼ, f'(ξ)) that nothing can check.
 
 A block holds equations separated by ``\qquad``. The left side of each names what it shows: ``J``
-(the Jacobian, numerator layout), ``J^{\intercal} v``, ``\nabla_{x} y`` or
+(the Jacobian, numerator layout; at a point: ``J(1, 2, 3)``, coordinates in ``wrt`` order),
+``J^{\intercal} v``, ``\nabla_{x} y`` or
 ``\frac{\partial y}{\partial x_{i}}`` (the gradient), ``\frac{dy}{dx}`` or ``f'(x)`` (the
 derivative; at a point: ``f'(1)``, ``\left.\frac{dy}{dx}\right|_{x=2}``), anything else the
 value of F. Every later term that is a concrete expression is compared, entry by entry, with sympy's

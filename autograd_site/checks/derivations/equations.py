@@ -25,7 +25,7 @@ _LEFT_SIDES = [
     (re.compile(pattern, re.S), shows)
     for pattern, shows in [
         (r"J\s*\^\s*\{?\s*\\(?:intercal|top)\s*\}?\s*v", "vjp"),
-        (r"J", "jacobian"),
+        (r"J(?:\s*\((?P<point>[^)]*)\))?", "jacobian"),  # J, or J(1, 2, 3): at the point
         (r"\\nabla.*", "gradient"),
         (
             r"\\d?frac\s*\{\s*\\partial\s*\w+\s*\}\s*\{\s*\\partial\s*[A-Za-z](?P<component>_\{i\})\s*\}",
@@ -100,6 +100,16 @@ def _left_side(left: str, offset: int, directive: Directive, directive_offset: i
         argument = match["argument"].strip()
         if argument != directive.wrt[0].name:
             at[directive.wrt[0]] = Latex(argument, offset, {}).read()[0]
+    if match and match.groupdict().get("point"):
+        coordinates = match["point"].split(",")
+        if len(coordinates) != len(directive.wrt):
+            raise Failure(
+                f"the left side `{left}` gives {len(coordinates)} coordinates, but the "
+                f"directive differentiates with respect to {len(directive.wrt)}",
+                offset,
+            )
+        for symbol, coordinate in zip(directive.wrt, coordinates, strict=True):
+            at[symbol] = Latex(coordinate.strip(), offset, {}).read()[0]
     if match and match.groupdict().get("at"):
         name, _, value = match["at"].partition("=")
         variable = _LATEX_VARIABLE.fullmatch(name.strip())
