@@ -2,7 +2,8 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-# `make test TORCH=2.14.1` runs the suite against another torch release, in its own venv.
+# `make test TORCH=2.14.1` runs the suite against another torch release, in its own venv, where
+# that release is installed over the pinned one.
 TORCH ?=
 VENV := $(if $(TORCH),.venv-torch-$(TORCH),.venv)
 PYTHON := $(VENV)/bin/python
@@ -19,7 +20,7 @@ setup: $(VENV)/.installed node_modules/.installed ## Create .venv and install th
 $(VENV)/.installed: pyproject.toml requirements.lock
 	test -x $(PYTHON) || python3.11 -m venv $(VENV)
 	$(PYTHON) -m pip install $(PIP_FLAGS) -c requirements.lock -e ".[dev]"
-	$(if $(TORCH),$(PYTHON) -m pip install $(PIP_FLAGS) "torch==$(TORCH)")  # over the pinned one
+	$(if $(TORCH),$(PYTHON) -m pip install $(PIP_FLAGS) "torch==$(TORCH)")
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
