@@ -12,17 +12,35 @@ document
 // where there is a mouse, and to nothing else. Tables scroll in the wrapper the theme puts them in.
 const SIDEWAYS = "div.arithmatex, pre > code, .md-typeset__scrollwrap, .highlight-ipynb"
 
+// A box whose content the browser skips off screen (content-visibility in extra.css) cannot be
+// measured until it nears the screen; it keeps a tab stop meanwhile.
+const skipped = box =>
+  box.firstElementChild?.checkVisibility({ contentVisibilityAuto: true }) === false
+
+function reach(boxes) {
+  // Every read before a write: a write between reads would make the browser lay out again.
+  const wide = boxes.map(box => skipped(box) || box.scrollWidth > box.clientWidth)
+  boxes.forEach((box, index) => {
+    if (wide[index] && box.getAttribute("tabindex") !== "0") box.setAttribute("tabindex", "0")
+    if (!wide[index] && box.hasAttribute("tabindex") && box !== document.activeElement)
+      box.removeAttribute("tabindex")
+  })
+}
+
 document$.subscribe(() => {
-  const boxes = [...document.querySelectorAll(SIDEWAYS)]
-  const reach = () => {
-    const wide = boxes.map(box => box.scrollWidth > box.clientWidth)  // every read before a write
-    boxes.forEach((box, index) => {
-      if (wide[index]) box.setAttribute("tabindex", "0")
-      else box.removeAttribute("tabindex")
-    })
+  // Sizes are read in a ResizeObserver's callback, once the browser has laid the page out, and
+  // only for the boxes that changed: no layout of their own, and none of what the browser skips
+  // off screen (content-visibility in extra.css). A formula's content changes size when the math
+  // font arrives; a skipped table's, when it nears the screen and is laid out.
+  const resized = new ResizeObserver(entries => {
+    reach([...new Set(entries.map(entry => entry.target.closest(SIDEWAYS)))])
+  })
+  // Where there is no mouse, the theme takes the tab stop off code whenever a block's size
+  // changes: it is put back where the block scrolls sideways.
+  const retabbed = new MutationObserver(records => reach(records.map(record => record.target)))
+  for (const box of document.querySelectorAll(SIDEWAYS)) {
+    resized.observe(box)
+    if (box.firstElementChild) resized.observe(box.firstElementChild)
+    retabbed.observe(box, { attributeFilter: ["tabindex"] })
   }
-  // Created after the theme's own observer, so it has the last word when both react to a resize.
-  const observer = new ResizeObserver(reach)
-  boxes.forEach(box => observer.observe(box))
-  document.fonts.ready.then(reach)  // the math font widens formulas without resizing their boxes
 })
