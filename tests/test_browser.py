@@ -125,8 +125,8 @@ def wait_for_the_theme(tab) -> None:
 
 def read_through(tab) -> None:
     """Open every collapsed block and scroll to the end a screen at a time, as a reader does,
-    waiting at each screen for what came into view to be set up: the theme sets up code blocks on
-    first sight, and the browser lays out tables only near the screen."""
+    waiting at each screen for what came into view to be set up: the browser lays tables out
+    only near the screen (extra.css), and their tab stops follow."""
     tab.evaluate("document.querySelectorAll('article details').forEach(d => { d.open = true })")
     y = 0
     while y < tab.evaluate("document.documentElement.scrollHeight"):
@@ -253,7 +253,6 @@ def test_search_finds_the_jacobians_page(open_page):
 def test_copy_button_copies_runnable_code_without_prompts_or_output(open_page):
     page = "docs/jacobians-and-vector-jacobian-products.md"
     tab = open_page(url_of(page), permissions=["clipboard-read", "clipboard-write"])
-    read_through(tab)  # the theme sets each code block up on first sight
     code_blocks = tab.locator("div.language-python.highlight")
     expect(code_blocks.locator("button.md-code__button[data-md-type='copy']")).to_have_count(
         code_blocks.count()
