@@ -180,10 +180,18 @@ def _lighthouse(url: str) -> dict[str, float]:
                 text=True,
                 check=True,
             )
-            for name, category in json.loads(result.stdout)["categories"].items():
+            report = json.loads(result.stdout)
+            for name, category in report["categories"].items():
                 key = f"{name}_{preset}" if preset else name
+                if category["score"] is None:  # the run failed; say why, and count it out
+                    problem = report.get("runtimeError", {}).get("message", "no score")
+                    print(f"lighthouse {url} {key}: {problem}", file=sys.stderr)
+                    continue
                 scores[key].append(round(category["score"] * 100))
-    return {name: statistics.median(values) for name, values in scores.items()}
+    return {
+        name: statistics.median(values) if values else float("nan")
+        for name, values in scores.items()
+    }
 
 
 def main() -> None:
