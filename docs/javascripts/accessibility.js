@@ -41,6 +41,9 @@ document$.subscribe(() => {
   for (const box of document.querySelectorAll(SIDEWAYS)) {
     resized.observe(box)
     if (box.firstElementChild) resized.observe(box.firstElementChild)
+    // A table grows inside the theme's wrapper without resizing it, when the math font arrives.
+    const table = box.querySelector(":scope > .md-typeset__table > table")
+    if (table) resized.observe(table)
     retabbed.observe(box, { attributeFilter: ["tabindex"] })
   }
 })
