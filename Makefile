@@ -10,7 +10,7 @@ PYTHON := $(VENV)/bin/python
 PIP_FLAGS := --quiet --disable-pip-version-check
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help setup serve build test doctest update-outputs lint bench lock clean
+.PHONY: help setup serve build test doctest screenshots update-outputs lint bench lock clean
 
 help: ## List the targets, each with a one-line description
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -34,10 +34,13 @@ build: setup ## Build the site into site/ (strict: any warning fails)
 	$(VENV)/bin/mkdocs build --strict
 
 test: setup ## Run every test: the pages' doctests, the machinery's tests, the strict site build
-	$(PYTHON) -m pytest
+	$(PYTHON) -m pytest --numprocesses=auto
 
 doctest: setup ## Run only the doctests of the pages (seconds)
 	$(PYTHON) -m pytest docs
+
+screenshots: setup ## Save every page in Chromium, light and dark, to build/screenshots/ (to look at)
+	$(PYTHON) -m pytest tests/test_browser.py -k light_and_dark --screenshots build/screenshots --numprocesses=auto
 
 update-outputs: setup ## Rewrite stale output blocks on the pages from real runs (review with git diff)
 	$(PYTHON) -m pytest docs --update-outputs --quiet

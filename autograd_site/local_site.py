@@ -30,11 +30,6 @@ class Handler(SimpleHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
-    def end_headers(self):
-        # Lets linkchecker exceed its default of 10 requests per second to this host.
-        self.send_header("LinkChecker", "allowed")
-        super().end_headers()
-
     def send_head(self):
         path = Path(self.translate_path(self.path))
         if path.is_dir() and self.path.split("?", 1)[0].endswith("/"):

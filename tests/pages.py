@@ -6,12 +6,17 @@ import sys
 from functools import cache
 from pathlib import Path
 
+from filelock import FileLock
+
 from autograd_site import ROOT
 from autograd_site.pages import Page, SnippetExpander, parse_page, read_snippets_config
 
 DOCS = ROOT / "docs"
 PAGES = sorted(path.relative_to(ROOT).as_posix() for path in DOCS.rglob("*.md"))
 NOTEBOOKS = sorted(path.relative_to(ROOT).as_posix() for path in DOCS.rglob("*.ipynb"))
+# GitHub Pages serves a project site at /<repository>/, as site_url in mkdocs.yml says; the 404 page
+# links from there.
+SUBPATH = "autograd-derived"
 GENERATED = ["docs/contributing.md"]  # made from CONTRIBUTING.md by the hooks
 SITE_PAGES = PAGES + NOTEBOOKS + GENERATED
 
@@ -43,10 +48,14 @@ def with_code() -> list[str]:
 
 
 def mkdocs_build(project: Path, site_dir: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-    )
+    """One build at a time, across processes: builds share the caches in .cache, whose files the
+    build writes in place."""
+    (ROOT / ".cache").mkdir(exist_ok=True)
+    with FileLock(ROOT / ".cache" / "build.lock"):
+        return subprocess.run(
+            [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        )

@@ -7,12 +7,13 @@ import subprocess
 import sys
 from html.parser import HTMLParser
 from importlib.metadata import version
+from pathlib import Path
 
 import pytest
 from mkdocs.exceptions import PluginError
 
 from autograd_site.build import figures, hooks, theme, typeset
-from pages import PAGES, ROOT, built_html, mkdocs_build, parsed, url_of, with_code
+from pages import PAGES, ROOT, SUBPATH, built_html, mkdocs_build, parsed, url_of, with_code
 
 pytestmark = pytest.mark.build
 
@@ -193,3 +194,46 @@ def test_output_blocks_are_marked_for_the_theme_to_give_no_copy_button(site, pag
 @pytest.mark.parametrize("page", with_code())
 def test_notebook_links_sit_right_under_the_title(site, page):
     assert re.search(r'</h1>\s*<p class="notebook-links">', built_html(site, page))
+
+
+def lychee(root, folder) -> subprocess.CompletedProcess:
+    """lychee over the built files of ``folder``, offline: every link and anchor between them, and
+    every image, stylesheet and script they load. Links to a folder must reach its index.html, and
+    links from the site root ("/<repository>/...", in the 404 page) resolve under ``root``."""
+    return subprocess.run(
+        [
+            Path(sys.executable).with_name("lychee"),
+            *("--offline", "--include-fragments", "--no-progress"),
+            *("--index-files", "index.html", "--root-dir", str(root), str(folder)),
+        ],
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_no_broken_links_or_anchors(site, tmp_path):
+    """Markdown links are checked by the strict build; this also checks what the theme, the
+    hooks and the notebook converter write."""
+    (tmp_path / SUBPATH).symlink_to(site, target_is_directory=True)
+    result = lychee(tmp_path, tmp_path / SUBPATH)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert " 0 Errors " in result.stdout, result.stdout
+
+
+@pytest.mark.parametrize(
+    ("link", "error"),
+    [
+        ("other.html#missing", "/site/other.html#missing (at 1:10) | Cannot find fragment"),
+        ("#missing", "/site/index.html#missing (at 1:10) | Cannot find fragment"),
+        ("gone/", "/site/gone (at 1:10) | File not found"),
+        ("/site/other.html#missing", "/site/other.html#missing (at 1:10) | Cannot find fragment"),
+    ],
+)
+def test_the_link_check_catches_a_broken_link(tmp_path, link, error):
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text(f'<a href="{link}">x</a><a href="other.html">y</a>')
+    (site / "other.html").write_text('<h1 id="present">Other</h1>')
+    result = lychee(tmp_path, site)
+    assert result.returncode != 0
+    assert error in result.stdout, result.stdout
