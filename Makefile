@@ -40,7 +40,7 @@ doctest: setup ## Run only the doctests of the pages (seconds)
 	$(PYTHON) -m pytest docs
 
 screenshots: setup ## Save every page in Chromium, light and dark, to build/screenshots/ (to look at)
-	$(PYTHON) -m pytest tests/test_browser.py -k light_and_dark --screenshots build/screenshots --numprocesses=auto
+	$(PYTHON) -m pytest tests/test_browser.py -k test_page_reads_correctly --screenshots build/screenshots --numprocesses=auto
 
 update-outputs: setup ## Rewrite stale output blocks on the pages from real runs (review with git diff)
 	$(PYTHON) -m pytest docs --update-outputs --quiet

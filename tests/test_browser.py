@@ -50,20 +50,6 @@ def browser():
 
 
 @pytest.fixture
-def screenshots(request):
-    """Saves a full-page screenshot of the tab when the run was given ``--screenshots DIR``."""
-    folder = request.config.getoption("screenshots")
-
-    def save(tab, page: str, scheme: str) -> None:
-        if folder:
-            folder.mkdir(parents=True, exist_ok=True)
-            name = url_of(page).strip("/").replace("/", "-") or "index"
-            tab.screenshot(path=folder / f"{name}-{scheme}.png", full_page=True)
-
-    return save
-
-
-@pytest.fixture
 def open_page(browser, base_url):
     """Open a page in a fresh context, recording console errors and every request."""
     contexts = []
@@ -86,6 +72,25 @@ def open_page(browser, base_url):
     yield opener
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def screenshots(request, open_page):
+    """Given ``--screenshots DIR``, saves a page whole, light and dark, on a desktop screen."""
+    folder = request.config.getoption("screenshots")
+
+    def save(page: str) -> None:
+        if not folder:
+            return
+        folder.mkdir(parents=True, exist_ok=True)
+        for scheme in ("light", "dark"):
+            tab = open_page(url_of(page), color_scheme=scheme)
+            fonts_ready_ms(tab)
+            wait_for_the_theme(tab)
+            name = url_of(page).strip("/").replace("/", "-") or "index"
+            tab.screenshot(path=folder / f"{name}-{scheme}.png", full_page=True)
+
+    return save
 
 
 def fonts_ready_ms(tab) -> float:
@@ -139,23 +144,10 @@ def read_through(tab) -> None:
         y += tab.evaluate("window.innerHeight")
 
 
-def switch_palette(tab, scheme: str) -> None:
-    """Click the theme's toggle until the page is in ``scheme`` and its colours have settled."""
-    for _ in range(3):  # the system's choice, light, dark
-        if tab.get_attribute("body", "data-md-color-scheme") == scheme:
-            break
-        toggle = tab.locator(TOGGLE)
-        option = toggle.get_attribute("for")
-        toggle.click()
-        expect(toggle).not_to_have_attribute("for", option)  # the theme shows the next toggle
-    assert tab.get_attribute("body", "data-md-color-scheme") == scheme
-    # The theme switches colours without their transitions, and restores them a frame later.
-    tab.wait_for_function("!document.body.hasAttribute('data-md-color-switching')")
-
-
 @pytest.mark.parametrize("page", SITE_PAGES)
-def test_page_reads_correctly_in_light_and_dark_mode(open_page, base_url, page, screenshots):
-    tab = open_page(url_of(page))
+def test_page_reads_correctly(open_page, base_url, page, screenshots):
+    """On a desktop screen, in light mode; test_page_is_accessible_on_a_phone reads it dark."""
+    tab = open_page(url_of(page), color_scheme="light")
     fonts_ready_ms(tab)
     math = tab.evaluate(r"""() => ({
         blocks: document.querySelectorAll('.arithmatex').length,
@@ -187,27 +179,21 @@ def test_page_reads_correctly_in_light_and_dark_mode(open_page, base_url, page, 
     outside = [url for url in tab.requests if not url.startswith(base_url.split(SUBPATH)[0])]
     assert outside == [], "no request leaves the site"
     assert tab.errors == [], "no console errors"
+    expect(tab.locator("body")).to_have_attribute("data-md-color-scheme", "default")
     assert serious_accessibility_violations(tab) == []
-
-    screenshots(tab, page, "light")
-    switch_palette(tab, "slate")
-    # As every page the reader opens next: the theme applies the stored choice before the page
-    # renders. (On the page toggled, a table the browser skipped off screen takes its new colours
-    # with the theme's transitions once it nears the screen, which axe could read halfway.)
-    tab.goto(tab.url)
-    wait_for_the_theme(tab)
-    expect(tab.locator("body")).to_have_attribute("data-md-color-scheme", "slate")
-    assert serious_accessibility_violations(tab) == [], "dark mode is accessible too"
-    screenshots(tab, page, "dark")
+    screenshots(page)
 
 
 @pytest.mark.parametrize("page", SITE_PAGES)
 def test_page_is_accessible_on_a_phone(open_page, page):
-    # Wide formulas, code and tables scroll sideways there; keyboard users must reach them.
+    """In dark mode, which the theme takes from the system's setting (test_page_reads_correctly
+    reads the page light). Wide formulas, code and tables scroll sideways on a phone; keyboard
+    users must reach them."""
     phone = {"viewport": {"width": 412, "height": 823}, "is_mobile": True, "has_touch": True}
-    tab = open_page(url_of(page), **phone)
+    tab = open_page(url_of(page), color_scheme="dark", **phone)
     fonts_ready_ms(tab)  # the math font widens formulas
     wait_for_the_theme(tab)
+    expect(tab.locator("body")).to_have_attribute("data-md-color-scheme", "slate")
     assert tab.evaluate("document.documentElement.scrollWidth") <= 412, "nothing widens the page"
     read_through(tab)  # every block open and every table laid out: all of it is on show to axe
     assert serious_accessibility_violations(tab) == []
