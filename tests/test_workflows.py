@@ -1,7 +1,7 @@
-"""The GitHub Actions workflows pass actionlint, pin their actions, and ask for little.
+"""The GitHub Actions workflows pass actionlint and zizmor, pin their actions, and ask for little.
 
-actionlint (with shellcheck for the ``run:`` scripts) comes from the ``dev`` extra; a test feeds it
-a broken workflow to show that it really checks.
+actionlint (with shellcheck for the ``run:`` scripts) and zizmor, the security linter, come from
+the ``dev`` extra; a test feeds each a flawed workflow to show that it really checks.
 """
 
 import re
@@ -15,7 +15,7 @@ import yaml
 from pages import ROOT
 
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
-SCRIPTS = Path(sysconfig.get_path("scripts"))  # .venv/bin: actionlint and shellcheck
+SCRIPTS = Path(sysconfig.get_path("scripts"))  # .venv/bin: actionlint, shellcheck and zizmor
 
 
 def actionlint(*workflows: Path) -> subprocess.CompletedProcess:
@@ -55,6 +55,36 @@ def test_actionlint_rejects_a_broken_workflow(tmp_path):
         assert finding in result.stdout, f"actionlint did not report {finding!r}:\n{result.stdout}"
 
 
+def zizmor(*workflows: Path) -> subprocess.CompletedProcess:
+    """zizmor's offline audits (the online ones ask GitHub's API)."""
+    command = [SCRIPTS / "zizmor", "--offline", "--no-progress", "--format=plain", *workflows]
+    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+
+
+def test_the_workflows_pass_zizmor():
+    result = zizmor(*WORKFLOWS)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_zizmor_rejects_an_unsafe_workflow(tmp_path):
+    unsafe = tmp_path / ".github" / "workflows" / "unsafe.yml"
+    unsafe.parent.mkdir(parents=True)
+    unsafe.write_text(
+        "on: pull_request_target\n"
+        "jobs:\n"
+        "  test:\n"
+        "    runs-on: ubuntu-24.04\n"
+        "    steps:\n"
+        "      - uses: actions/checkout@v4\n"  # a tag, not a commit; keeps the token on disk
+        "      - run: echo ${{ github.event.pull_request.title }}\n",  # the title runs as shell
+        encoding="utf-8",
+    )
+    result = zizmor(unsafe)
+    assert result.returncode != 0, result.stdout + result.stderr
+    for audit in ("unpinned-uses", "artipacked", "template-injection"):
+        assert f"[{audit}]" in result.stdout, f"zizmor did not report {audit}:\n{result.stdout}"
+
+
 USES = re.compile(r"^\s*(?:-\s+)?uses:\s*(?P<action>[^\s@#]+)@(?P<ref>\S+)(?P<comment>.*)$")
 
 
@@ -64,7 +94,8 @@ def test_actions_are_pinned_by_commit_with_their_version(workflow):
     assert uses, f"{workflow.name} uses no action"
     for use in uses:
         assert re.fullmatch(r"[0-9a-f]{40}", use["ref"]), f"{use[0].strip()}: pin a full SHA"
-        assert re.fullmatch(r"\s+# v\d+\.\d+\.\d+", use["comment"]), (
+        comment = r"\s+# v\d+\.\d+\.\d+(\s+# zizmor: ignore\[[a-z-]+\])?"  # and why, above
+        assert re.fullmatch(comment, use["comment"]), (
             f"{use[0].strip()}: name the release in a comment, as `# v1.2.3`"
         )
 
