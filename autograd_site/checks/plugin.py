@@ -9,7 +9,6 @@ import gc
 
 import pytest
 from sybil.integration.pytest import SybilItem
-from xdist.scheduler import LoadScopeScheduling
 
 from autograd_site.checks.page_examples import UPDATER
 
@@ -59,18 +58,18 @@ def pytest_collection_modifyitems(items):
     items[:] = ordered
 
 
-class PagesTogether(LoadScopeScheduling):
-    """pytest-xdist's scheduling by scope, where a page is a scope and every other test its own:
-    a page's examples run in one process, which holds the page's namespace, and the other tests
-    go to whichever process is free."""
-
-    def _split_scope(self, nodeid: str) -> str:
-        path = nodeid.partition("::")[0]
-        return path if path.endswith(".md") else nodeid
-
-
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist, called with -n
 def pytest_xdist_make_scheduler(config, log):
-    """For ``-n``: xdist's default, sharing out test by test, would split a page."""
+    """xdist's scheduling by scope, where a page is a scope and every other test its own: a
+    page's examples run in one process, which holds the page's namespace, and the other tests go
+    to whichever process is free. xdist's default, test by test, would split a page."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class PagesTogether(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.partition("::")[0]
+            return path if path.endswith(".md") else nodeid
+
     if config.getvalue("dist") == "load":
         return PagesTogether(config, log)
     return None
