@@ -1,6 +1,7 @@
 """Fixtures shared by the site and browser tests: one strict build per test run, however many
 processes share the tests out (pytest-xdist)."""
 
+import os
 from pathlib import Path
 
 import pytest
@@ -19,10 +20,10 @@ def pytest_addoption(parser):
 
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory, worker_id) -> Path:
+def site(tmp_path_factory) -> Path:
     """The site, built with `mkdocs build --strict` by the first process that needs it."""
     shared = tmp_path_factory.getbasetemp()
-    if worker_id != "master":
+    if os.environ.get("PYTEST_XDIST_WORKER"):
         shared = shared.parent  # the folder above the workers' own
     site_dir, built = shared / "site", shared / "site.built"
     with FileLock(shared / "site.lock"):

@@ -317,8 +317,8 @@ def test_find_fences_dedents_bodies_inside_containers():
     assert fences[0].body == "if True:\n    pass\n"
 
 
-def test_pytest_reports_a_wrong_output_and_update_outputs_fixes_it(pytester):
-    """End to end, through sybil and pytest, as `make test` and `make update-outputs` run it."""
+def project_with_pages(pytester):
+    """A project whose pages pytest collects as the site's are: returns its docs/ folder."""
     pytester.makefile(
         ".yml", mkdocs="markdown_extensions:\n  - pymdownx.snippets:\n      check_paths: true\n"
     )
@@ -328,7 +328,12 @@ def test_pytest_reports_a_wrong_output_and_update_outputs_fixes_it(pytester):
         "pytest_collect_file = Sybil(parsers=[PageParser(Path(__file__).parent / 'mkdocs.yml')],"
         " path='docs', patterns=['*.md']).pytest()\n"
     )
-    docs = pytester.mkdir("docs")
+    return pytester.mkdir("docs")
+
+
+def test_pytest_reports_a_wrong_output_and_update_outputs_fixes_it(pytester):
+    """End to end, through sybil and pytest, as `make test` and `make update-outputs` run it."""
+    docs = project_with_pages(pytester)
     (docs / "page.md").write_text("```python\nprint(6 * 7)\n```\n\n```text\n41\n```\n")
     flags = ["-p", "autograd_site.checks.plugin", "-p", "no:doctest"]
 
@@ -339,6 +344,25 @@ def test_pytest_reports_a_wrong_output_and_update_outputs_fixes_it(pytester):
     pytester.runpytest(*flags, "--update-outputs").assert_outcomes(passed=1)
     assert (docs / "page.md").read_text() == "```python\nprint(6 * 7)\n```\n\n```text\n42\n```\n"
     pytester.runpytest(*flags).assert_outcomes(passed=1)
+
+
+def test_a_page_runs_top_to_bottom_however_the_tests_are_shuffled_or_shared(pytester):
+    """pytest-randomly shuffles the tests and pytest-xdist shares them out between processes; each
+    example uses the one above it, as on a page, so any other order fails."""
+    docs = project_with_pages(pytester)
+    steps = "".join(
+        f"```python\nx{i} = x{i - 1} + 1\nprint(x{i})\n```\n\n```text\n{i}\n```\n\n"
+        for i in range(1, 10)
+    )
+    for name in ("one", "two", "three"):
+        (docs / f"{name}.md").write_text(f"```python\nx0 = 0\n```\n\n{steps}")
+    flags = ["-p", "autograd_site.checks.plugin", "-p", "no:doctest"]
+
+    for seed in (1, 2, 3):
+        pytester.runpytest(*flags, f"--randomly-seed={seed}").assert_outcomes(passed=30)
+    pytester.runpytest_subprocess(*flags, "-n", "2").assert_outcomes(passed=30)
+    refused = pytester.runpytest_subprocess(*flags, "-n", "2", "--update-outputs")
+    refused.stderr.fnmatch_lines(["*--update-outputs rewrites pages in one process: add -n 0"])
 
 
 def test_warnings_are_part_of_the_output(expander):

@@ -17,6 +17,10 @@ const SIDEWAYS = "div.arithmatex, pre > code, .md-typeset__scrollwrap, .highligh
 const skipped = box =>
   box.firstElementChild?.checkVisibility({ contentVisibilityAuto: true }) === false
 
+// Where there is no mouse, the theme takes the tab stop off code whenever a block's size changes:
+// it is put back where the block scrolls sideways.
+const retabbed = new MutationObserver(records => reach(records.map(record => record.target)))
+
 function reach(boxes) {
   // Every read before a write: a write between reads would make the browser lay out again.
   const wide = boxes.map(box => skipped(box) || box.scrollWidth > box.clientWidth)
@@ -25,6 +29,9 @@ function reach(boxes) {
     if (!wide[index] && box.hasAttribute("tabindex") && box !== document.activeElement)
       box.removeAttribute("tabindex")
   })
+  // The writes above are this script's own: measuring their boxes again would lay the page out
+  // again, for nothing.
+  retabbed.takeRecords()
 }
 
 document$.subscribe(() => {
@@ -35,15 +42,12 @@ document$.subscribe(() => {
   const resized = new ResizeObserver(entries => {
     reach([...new Set(entries.map(entry => entry.target.closest(SIDEWAYS)))])
   })
-  // Where there is no mouse, the theme takes the tab stop off code whenever a block's size
-  // changes: it is put back where the block scrolls sideways.
-  const retabbed = new MutationObserver(records => reach(records.map(record => record.target)))
   for (const box of document.querySelectorAll(SIDEWAYS)) {
     resized.observe(box)
     if (box.firstElementChild) resized.observe(box.firstElementChild)
     // A table grows inside the theme's wrapper without resizing it, when the math font arrives.
     const table = box.querySelector(":scope > .md-typeset__table > table")
     if (table) resized.observe(table)
-    retabbed.observe(box, { attributeFilter: ["tabindex"] })
+    if (box.matches("pre > code")) retabbed.observe(box, { attributeFilter: ["tabindex"] })
   }
 })
