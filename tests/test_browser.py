@@ -85,7 +85,7 @@ def screenshots(request, open_page):
         folder.mkdir(parents=True, exist_ok=True)
         for scheme in ("light", "dark"):
             tab = open_page(url_of(page), color_scheme=scheme)
-            fonts_ready_ms(tab)
+            wait_for_fonts(tab)
             wait_for_the_theme(tab)
             name = url_of(page).strip("/").replace("/", "-") or "index"
             tab.screenshot(path=folder / f"{name}-{scheme}.png", full_page=True)
@@ -93,9 +93,9 @@ def screenshots(request, open_page):
     return save
 
 
-def fonts_ready_ms(tab) -> float:
-    """ms from navigation until every font the page uses (the math font included) has loaded."""
-    return tab.evaluate("document.fonts.ready.then(() => performance.now())")
+def wait_for_fonts(tab) -> None:
+    """Until every font the page uses, the math font included, has loaded."""
+    tab.evaluate("document.fonts.ready.then(() => true)")
 
 
 def serious_accessibility_violations(tab) -> list[str]:
@@ -148,7 +148,7 @@ def read_through(tab) -> None:
 def test_page_reads_correctly(open_page, base_url, page, screenshots):
     """On a desktop screen, in light mode; test_page_is_accessible_on_a_phone reads it dark."""
     tab = open_page(url_of(page), color_scheme="light")
-    fonts_ready_ms(tab)
+    wait_for_fonts(tab)
     math = tab.evaluate(r"""() => ({
         blocks: document.querySelectorAll('.arithmatex').length,
         typeset: [...document.querySelectorAll('.arithmatex')].filter(
@@ -191,7 +191,7 @@ def test_page_is_accessible_on_a_phone(open_page, page):
     users must reach them."""
     phone = {"viewport": {"width": 412, "height": 823}, "is_mobile": True, "has_touch": True}
     tab = open_page(url_of(page), color_scheme="dark", **phone)
-    fonts_ready_ms(tab)  # the math font widens formulas
+    wait_for_fonts(tab)  # the math font widens formulas
     wait_for_the_theme(tab)
     expect(tab.locator("body")).to_have_attribute("data-md-color-scheme", "slate")
     assert tab.evaluate("document.documentElement.scrollWidth") <= 412, "nothing widens the page"
