@@ -34,10 +34,16 @@ def test_workflow_passes_actionlint(workflow):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def flawed_workflow(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / ".github" / "workflows" / "flawed.yml"
+    path.parent.mkdir(parents=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 def test_actionlint_rejects_a_broken_workflow(tmp_path):
-    broken = tmp_path / ".github" / "workflows" / "broken.yml"
-    broken.parent.mkdir(parents=True)
-    broken.write_text(
+    broken = flawed_workflow(
+        tmp_path,
         "on: push\n"
         "jobs:\n"
         "  test:\n"
@@ -46,7 +52,6 @@ def test_actionlint_rejects_a_broken_workflow(tmp_path):
         "    steps:\n"
         "      - run: echo ${{ github.evnt_name }}\n"  # no such property
         "      - run: echo `pwd`\n",  # shellcheck SC2006: legacy backticks
-        encoding="utf-8",
     )
     result = actionlint(broken)
     assert result.returncode == 1, result.stdout + result.stderr
@@ -67,9 +72,8 @@ def test_the_workflows_pass_zizmor():
 
 
 def test_zizmor_rejects_an_unsafe_workflow(tmp_path):
-    unsafe = tmp_path / ".github" / "workflows" / "unsafe.yml"
-    unsafe.parent.mkdir(parents=True)
-    unsafe.write_text(
+    unsafe = flawed_workflow(
+        tmp_path,
         "on: pull_request_target\n"
         "jobs:\n"
         "  test:\n"
@@ -77,7 +81,6 @@ def test_zizmor_rejects_an_unsafe_workflow(tmp_path):
         "    steps:\n"
         "      - uses: actions/checkout@v4\n"  # a tag, not a commit; keeps the token on disk
         "      - run: echo ${{ github.event.pull_request.title }}\n",  # the title runs as shell
-        encoding="utf-8",
     )
     result = zizmor(unsafe)
     assert result.returncode != 0, result.stdout + result.stderr
