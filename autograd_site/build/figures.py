@@ -50,6 +50,17 @@ def _svg(figure, description: str | None = None) -> bytes:
     return buffer.getvalue()
 
 
+def _graph_of_x(figure, axes) -> bytes:
+    """A graph of y against x, finished alike: its axes named, the x-axis drawn, a light grid, the
+    legend top left."""
+    axes.set_xlabel("x")
+    axes.set_ylabel("y")
+    axes.axhline(0, color="grey", linewidth=0.5)
+    axes.grid(True, alpha=0.3)
+    axes.legend(loc="upper left", fontsize=9)
+    return _svg(figure)
+
+
 def finite_difference_error() -> bytes:
     """Log-log plot of |difference - f'(1)| against h for f(x) = 3x^2 - 4x."""
     data = run_snippet("finite_difference_errors.py")
@@ -103,12 +114,7 @@ def tangent() -> bytes:
         )
         axes.plot([1], [f(1)], "o", color="tab:orange")
         axes.set_ylim(-4, 8)
-        axes.set_xlabel("x")
-        axes.set_ylabel("y")
-        axes.axhline(0, color="grey", linewidth=0.5)
-        axes.grid(True, alpha=0.3)
-        axes.legend(loc="upper left", fontsize=9)
-        return _svg(figure)
+        return _graph_of_x(figure, axes)
 
 
 def jacobian_timing() -> bytes:
@@ -213,13 +219,8 @@ def relu_subgradients() -> bytes:
         axes.plot([0], [0], "o", color="black", zorder=5)
         axes.set_xlim(-2, 2)
         axes.set_ylim(-1.5, 2.5)
-        axes.set_xlabel("x")
-        axes.set_ylabel("y")
         axes.set_title("Subgradients of relu at its kink x = 0")
-        axes.axhline(0, color="grey", linewidth=0.5)
-        axes.grid(True, alpha=0.3)
-        axes.legend(loc="upper left", fontsize=9)
-        return _svg(figure)
+        return _graph_of_x(figure, axes)
 
 
 def per_sample_gradients() -> bytes:
